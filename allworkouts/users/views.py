@@ -1,0 +1,1 @@
+def settings_page(request): pass
