@@ -15,9 +15,7 @@ def django_db_setup(django_test_environment, django_db_blocker):
     owner = connections["owner"]
     default = connections["default"]
     with django_db_blocker.unblock():
-        test_name = owner.creation.create_test_db(
-            verbosity=0, autoclobber=True, keepdb=False
-        )
+        test_name = owner.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
         # Transactional tests empty the tables with TRUNCATE between tests; only the test
         # database grants the app role that right.
         with owner.cursor() as cursor:
@@ -32,6 +30,12 @@ def django_db_setup(django_test_environment, django_db_blocker):
     with django_db_blocker.unblock():
         default.close()
         owner.creation.destroy_test_db(test_name, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real hashing costs a second per log-in; the tests are about the flows, not the hash."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -25,13 +25,12 @@ def as_user(user, *, using: str = "default"):
                 [USER_SETTING, USER_SETTING, "" if user_id is None else str(int(user_id))],
             )
             previous = cursor.fetchone()[0] or ""
-        try:
-            yield
-        finally:
-            # Inside an outer transaction the local setting would outlive this block.
-            if nested and not connection.needs_rollback:
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT set_config(%s, %s, true)", [USER_SETTING, previous])
+        yield
+        # Inside an outer transaction the local setting would outlive this block. (On an error
+        # the savepoint's rollback undoes it, and a query here would hide the error.)
+        if nested:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config(%s, %s, true)", [USER_SETTING, previous])
 
 
 class RowLevelSecurityMiddleware:
@@ -41,6 +40,8 @@ class RowLevelSecurityMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = request.user if request.user.is_authenticated else None
-        with as_user(user):
+        if not request.user.is_authenticated:
+            # Nothing to set: with the setting unset, the policies match no row.
+            return self.get_response(request)
+        with as_user(request.user):
             return self.get_response(request)

@@ -45,7 +45,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "allworkouts.auth.HtmxLoginRequiredMiddleware",
     "allworkouts.rls.RowLevelSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -83,8 +83,9 @@ DATABASES = {
         "CONN_HEALTH_CHECKS": True,
         "TEST": {"NAME": env("DATABASE_TEST_NAME", default="test_allworkouts")},
     },
+    # Defaults to the app role, which cannot migrate: the web app itself never needs the owner.
     "owner": {
-        **env.db("MIGRATION_DATABASE_URL"),
+        **env.db("MIGRATION_DATABASE_URL", default=env.str("DATABASE_URL")),
         "TEST": {"NAME": env("DATABASE_TEST_NAME", default="test_allworkouts")},
     },
 }
@@ -103,6 +104,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
+# A new lifter first says which units and equipment they use.
+ACCOUNT_SIGNUP_REDIRECT_URL = "user_settings"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -193,3 +196,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# Claude reads pasted workout plans when a key is set; without one, the built-in parser does.
+ANTHROPIC_API_KEY = env("ANTHROPIC_API_KEY", default="")
+ANTHROPIC_MODEL = env("ANTHROPIC_MODEL", default="claude-sonnet-5-5")
+# The lifter waits on the import page: past this, the built-in parser answers instead.
+ANTHROPIC_TIMEOUT_SECONDS = env.float("ANTHROPIC_TIMEOUT_SECONDS", default=20)
+if not 0 < ANTHROPIC_TIMEOUT_SECONDS <= 20:
+    raise ImproperlyConfigured("ANTHROPIC_TIMEOUT_SECONDS must be more than 0 and at most 20.")

@@ -58,6 +58,7 @@ class WorkoutExercise(TimestampedModel):
         db_table = "workout_exercise"
         ordering = ["sequence"]
         constraints = [
+            models.UniqueConstraint(fields=["id", "user"], name="workout_exercise_id_user_unique"),
             # Deferred, so that a reorder can swap two positions inside one transaction.
             models.UniqueConstraint(
                 fields=["workout_plan", "sequence"],

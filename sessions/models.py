@@ -82,6 +82,7 @@ class ExerciseSession(TimestampedModel):
             models.Index(fields=["workout_session", "set_number"], name="exercise_session_order"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["id", "user"], name="exercise_session_id_user_unique"),
             models.CheckConstraint(condition=Q(weight__gte=0), name="exercise_session_weight_ok"),
             models.CheckConstraint(condition=Q(set_number__gte=1), name="exercise_session_set_ok"),
         ]

@@ -1,0 +1,15 @@
+from allworkouts.rls import as_user
+from allworkouts.users.models import UserEquipment
+from catalog.models import Equipment
+
+
+def user_owned_equipment_ids(*, user) -> set[int]:
+    """Ids of the equipment `user` owns (soft-deleted ownership excluded)."""
+    with as_user(user):
+        return set(UserEquipment.objects.filter(user=user).values_list("equipment_id", flat=True))
+
+
+def user_owned_equipment(*, user) -> list[Equipment]:
+    """The offered (not retired) equipment `user` owns, by name."""
+    owned_ids = user_owned_equipment_ids(user=user)
+    return list(Equipment.objects.active().filter(id__in=owned_ids).order_by("name"))
