@@ -22,7 +22,7 @@ class SoftDeleteModel(models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True)
 
     objects = NotDeletedManager()
-    all_objects = models.Manager()
+    all_objects = models.Manager()  # noqa: DJ012 (managers, not fields)
 
     class Meta:
         abstract = True

@@ -54,9 +54,7 @@ class WorkoutSession(TimestampedModel, SoftDeleteModel):
 class ExerciseSession(TimestampedModel):
     """One logged set. Editable, so mistakes can be corrected (seed decision 1)."""
 
-    workout_session = models.ForeignKey(
-        WorkoutSession, on_delete=models.PROTECT, related_name="+"
-    )
+    workout_session = models.ForeignKey(WorkoutSession, on_delete=models.PROTECT, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     exercise = models.ForeignKey("catalog.Exercise", on_delete=models.PROTECT, related_name="+")
     # The plan slot this set was logged for; its exercise differs from `exercise` after a swap.

@@ -12,7 +12,7 @@ pounds = st.integers(min_value=0, max_value=4000).map(lambda halves: Decimal(hal
 
 
 def fits_the_column(kg: Decimal) -> bool:
-    sign, digits, exponent = kg.as_tuple()
+    _sign, digits, exponent = kg.as_tuple()
     return -exponent <= WEIGHT_DECIMAL_PLACES and len(digits) <= WEIGHT_MAX_DIGITS
 
 
