@@ -5,6 +5,9 @@ The test database is created and migrated by the owner role (the `owner` alias),
 row-level security in force.
 """
 
+import os
+from pathlib import Path
+
 import pytest
 from django.db import connections
 from psycopg import sql
@@ -50,3 +53,77 @@ def other_user(db):
     from allworkouts.users.tests.factories import UserFactory
 
     return UserFactory()
+
+
+# --- Browser journeys -------------------------------------------------------------------------
+# Playwright drives Debian's Chromium (`apt-get install chromium`), never a downloaded browser.
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not Path(CHROMIUM).exists():
+        reason = f"no Chromium at {CHROMIUM}: apt-get install chromium (CI does)"
+        if os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    # Playwright's sync API runs an event loop; Django refuses ORM calls from inside one
+    # unless told that this synchronous test code is safe.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield playwright, browser
+        browser.close()
+
+
+@pytest.fixture(params=["light", "dark"])
+def phone(request, chromium, live_server):
+    """A page in a Pixel 7-sized browser on the live server, in light and dark themes.
+
+    Fails the test on any console error, CSP violations included.
+    """
+    playwright, browser = chromium
+    context = browser.new_context(
+        **playwright.devices["Pixel 7"], color_scheme=request.param, base_url=live_server.url
+    )
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert errors == [], f"browser console errors: {errors}"
+
+
+@pytest.fixture
+def assert_accessible():
+    return page_is_accessible
+
+
+def page_is_accessible(page, name: str) -> None:
+    """axe-core finds no serious or critical violation; a screenshot is kept for review."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    SCREENSHOTS.mkdir(exist_ok=True)
+    scheme = page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
+    page.screenshot(
+        path=SCREENSHOTS / f"{name}-{'dark' if scheme else 'light'}.png", full_page=True
+    )
+    violations = Axe().run(page).response["violations"]
+    serious = [
+        (violation["id"], violation["impact"], [node["target"] for node in violation["nodes"]])
+        for violation in violations
+        if violation["impact"] in ("serious", "critical")
+    ]
+    assert serious == [], f"{name}: {serious}"
