@@ -112,14 +112,14 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="optional")
-ACCOUNT_RATE_LIMITS = {
+# allauth switches its rate limits off when this is False.
+ACCOUNT_RATE_LIMITS = env.bool("ACCOUNT_RATE_LIMITS_ENABLED", default=True) and {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
 }
-ACCOUNT_RATE_LIMITS_ENABLED = env.bool("ACCOUNT_RATE_LIMITS_ENABLED", default=True)
 ACCOUNT_SESSION_REMEMBER = True
 
 _email = env.email("EMAIL_URL", default="consolemail://")

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("settings/", include("allworkouts.users.urls")),
+    path("plans/", include("plans.urls")),
     path("records/", include("records.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -276,6 +276,12 @@ def _normalise_word(word: str) -> str:
     return _WORDS.get(singular, singular)
 
 
+def _plain_key(text: str) -> tuple[str, ...]:
+    """A name as written, spelling and plurals evened out but no synonyms applied."""
+    text = re.sub(r"[^a-z0-9]+", " ", _strip_accents(text).lower())
+    return tuple(_normalise_word(word) for word in text.split())
+
+
 def normalise_name(text: str, *, written: bool = False) -> tuple[str, ...]:
     """Tokens of an exercise name; written=True also drops comments and style words."""
     text = _strip_accents(text).lower()
@@ -372,6 +378,9 @@ class CatalogMatcher:
         self.entries = list(entries)
         self._keys: list[_Key] = []
         self._keys_by_token: dict[str, list[int]] = {}
+        # Normalised names and aliases: the text naming one exercise outright is no guess,
+        # however close other names score ("Bench Press" beside "Machine Press").
+        self._exact: dict[tuple[str, ...], set[int]] = {}
         for index, entry in enumerate(self.entries):
             # A catalog name's parenthetical may be another name for it:
             # "Hyperextensions (Back Extensions)".
@@ -380,6 +389,7 @@ class CatalogMatcher:
                 key = _Key.from_text(index, text)
                 if key.weights:
                     self._add_key(key)
+                    self._exact.setdefault(_plain_key(text), set()).add(index)
         self._vocabulary = list(self._keys_by_token)
         self._names = [entry.name for entry in self.entries]
 
@@ -404,6 +414,17 @@ class CatalogMatcher:
             if ranking and (not chosen or chosen[0].score < MEDIUM_SCORE <= ranking[0].score):
                 chosen = ranking
         result = self._result(chosen, [ranking[0] for ranking in rankings if ranking])
+        named = self._exact.get(_plain_key(name_as_written), set())
+        if len(named) == 1:
+            (index,) = named
+            exact = self.entries[index].name
+            alternatives = [name for name in [result.exercise, *result.alternatives] if name]
+            return MatchResult(
+                exact,
+                CONFIDENCE_HIGH,
+                100.0,
+                [name for name in dict.fromkeys(alternatives) if name != exact][:MAX_ALTERNATIVES],
+            )
         if result.exercise is None:
             # Nothing is good: offer the names that look most alike, for the user to pick from.
             suggestions = self._look_alikes(name_as_written)

@@ -247,3 +247,19 @@ def test_matching_many_names_against_a_large_catalog_is_fast():
     assert len(names) > 850
     assert sum(result.exercise is not None for result in results) == len(names)
     assert elapsed < 5  # about half a millisecond a name; the bound allows a loaded machine
+
+
+def test_a_name_or_alias_written_out_is_a_high_confidence_match_however_close_others_score():
+    # "bench" weighs like an equipment word, so "Bench Press" scores as high against
+    # "Machine Press" as against itself; naming the exercise outright settles it.
+    matcher = CatalogMatcher(
+        [
+            CatalogEntry("Bench Press", ("Bench", "Flat Bench Press")),
+            CatalogEntry("Machine Chest Press", ("Machine Press", "Chest Press")),
+        ]
+    )
+    for written in ("Bench Press", "bench presses", "FLAT BENCH PRESS", "bench"):
+        result = matcher.match(written)
+        assert (result.exercise, result.confidence) == ("Bench Press", "high"), written
+        assert result.alternatives == ["Machine Chest Press"]
+    assert matcher.match("Chest press").exercise == "Machine Chest Press"
