@@ -32,8 +32,12 @@ class WorkoutPlan(TimestampedModel, SoftDeleteModel):
         return self.name
 
 
-class WorkoutExercise(TimestampedModel):
-    """One exercise of a plan, at position `sequence`, with its planned sets, reps and rest."""
+class WorkoutExercise(TimestampedModel, SoftDeleteModel):
+    """One exercise of a plan, at position `sequence`, with its planned sets, reps and rest.
+
+    Removing an exercise that workouts logged sets for only soft-deletes it (and it keeps its
+    position), so those workouts still show what was planned. Positions may have gaps.
+    """
 
     workout_plan = models.ForeignKey(WorkoutPlan, on_delete=models.PROTECT, related_name="+")
     # Copied from the plan so that row-level security can compare it directly.

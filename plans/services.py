@@ -34,14 +34,6 @@ class PlanConflict(Exception):
     """The plan changed after the page the edit came from was rendered; nothing was written."""
 
 
-class PlanExerciseInUse(Exception):
-    """Sets logged in past workouts point at this plan exercise: removing it would change them."""
-
-    def __init__(self, name: str):
-        super().__init__(name)
-        self.name = name
-
-
 @dataclass(frozen=True)
 class PlannedExercise:
     """One exercise of a plan to be written: what the import review screen hands over."""
@@ -152,7 +144,8 @@ def plan_exercise_add(*, user, plan_id: int, version: int, exercise_id: int) -> 
             raise ValidationError(
                 {"exercise": "That exercise is not offered any more. Search again."}
             ) from None
-        last = WorkoutExercise.objects.filter(workout_plan_id=plan_id, user=user).aggregate(
+        # Removed exercises keep their positions, which stay taken.
+        last = WorkoutExercise.all_objects.filter(workout_plan_id=plan_id, user=user).aggregate(
             last=Max("sequence")
         )["last"]
         return WorkoutExercise.objects.create(
@@ -246,18 +239,23 @@ def plan_exercise_move(
 def plan_exercise_remove(
     *, user, plan_id: int, version: int, workout_exercise_id: int, exercise_version: int
 ) -> None:
-    """Delete the exercise from the plan and close the gap in the positions below it."""
+    """Take the exercise out of the plan.
+
+    Workouts that logged sets for it keep pointing at it, so then it is only soft-deleted.
+    Positions are not renumbered: a removed exercise keeps its place, and order is what counts.
+    """
     with as_user(user):
         _claim_plan(user=user, plan_id=plan_id, version=version)
         slot = _slot(user=user, plan_id=plan_id, workout_exercise_id=workout_exercise_id)
         if slot.version != exercise_version:
             raise PlanConflict
         if ExerciseSession.objects.filter(workout_exercise=slot).exists():
-            raise PlanExerciseInUse(slot.exercise.name)
-        slot.delete()
-        WorkoutExercise.objects.filter(
-            workout_plan_id=plan_id, user=user, sequence__gt=slot.sequence
-        ).update(sequence=F("sequence") - 1, version=F("version") + 1, updated_at=timezone.now())
+            now = timezone.now()
+            WorkoutExercise.objects.filter(pk=slot.pk).update(
+                deleted_at=now, version=F("version") + 1, updated_at=now
+            )
+        else:
+            slot.delete()
 
 
 def plan_import(

@@ -55,7 +55,6 @@ from plans.services import (
     DEFAULT_SETS,
     PLAN_NAME_MAX_LENGTH,
     PlanConflict,
-    PlanExerciseInUse,
     PlannedExercise,
     plan_create,
     plan_delete,
@@ -78,10 +77,6 @@ IMPORT_TEMPLATE = "plans/plan_import.html"
 
 CONFLICT_MESSAGE = (
     "This plan was changed in another tab; here is the current version — your change was not saved."
-)
-IN_USE_MESSAGE = (
-    "{name} can't be removed: sets you logged in past workouts belong to it, and removing it "
-    "would change that history."
 )
 IMPORT_SEARCH_LIMIT = 8
 MAX_ID_DIGITS = 18
@@ -454,8 +449,6 @@ def plan_exercise_remove_view(request, plan_id: int, workout_exercise_id: int):
             )
     except PlanConflict:
         return _conflict(request, plan_id)
-    except PlanExerciseInUse as in_use:
-        return _editor_response(request, plan_id, error=IN_USE_MESSAGE.format(name=in_use.name))
     return _saved(request, plan_id, "Removed.")
 
 

@@ -12,7 +12,6 @@ from plans.importing import ReviewRow
 from plans.models import WorkoutExercise, WorkoutImportLog, WorkoutPlan
 from plans.services import (
     PlanConflict,
-    PlanExerciseInUse,
     PlannedExercise,
     plan_create,
     plan_delete,
@@ -303,7 +302,7 @@ def test_move_swaps_with_the_neighbour_keeping_positions_unique(
     assert reload(user, plan_of_three).version == 2
 
 
-def test_remove_closes_the_gap(user, plan_of_three):
+def test_remove_deletes_an_untrained_exercise_and_keeps_the_order(user, plan_of_three):
     slot = slot_at(user, plan_of_three, 1)
 
     plan_exercise_remove(
@@ -314,28 +313,42 @@ def test_remove_closes_the_gap(user, plan_of_three):
         exercise_version=1,
     )
 
-    assert slots(user, plan_of_three) == [("Overhead Press", 1), ("Dips", 2)]
+    assert slots(user, plan_of_three) == [("Overhead Press", 2), ("Dips", 3)]
+    with as_user(user):
+        assert not WorkoutExercise.all_objects.filter(pk=slot.pk).exists()
 
 
-def test_an_exercise_with_logged_sets_is_not_removed(user, plan_of_three):
+def test_an_exercise_with_logged_sets_leaves_the_plan_but_stays_for_those_workouts(
+    user, plan_of_three
+):
     slot = slot_at(user, plan_of_three, 2)
-    ExerciseSessionFactory(
+    logged = ExerciseSessionFactory(
         workout_session=WorkoutSessionFactory(workout_plan=plan_of_three),
         exercise=slot.exercise,
         workout_exercise=slot,
     )
 
-    with pytest.raises(PlanExerciseInUse, match="Overhead Press"):
-        plan_exercise_remove(
-            user=user,
-            plan_id=plan_of_three.pk,
-            version=1,
-            workout_exercise_id=slot.pk,
-            exercise_version=1,
-        )
+    plan_exercise_remove(
+        user=user,
+        plan_id=plan_of_three.pk,
+        version=1,
+        workout_exercise_id=slot.pk,
+        exercise_version=1,
+    )
 
-    assert len(slots(user, plan_of_three)) == 3
-    assert reload(user, plan_of_three).version == 1
+    assert slots(user, plan_of_three) == [("Bench Press", 1), ("Dips", 3)]
+    with as_user(user):
+        removed = WorkoutExercise.all_objects.get(pk=slot.pk)
+        logged.refresh_from_db()
+    assert removed.deleted_at is not None
+    assert logged.workout_exercise_id == slot.pk
+    assert reload(user, plan_of_three).version == 2
+
+    # A new exercise goes after every position ever taken.
+    added = plan_exercise_add(
+        user=user, plan_id=plan_of_three.pk, version=2, exercise_id=slot.exercise_id
+    )
+    assert added.sequence == 4
 
 
 def review_row(name: str, exercise, confidence: str, score: float) -> ReviewRow:
