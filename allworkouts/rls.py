@@ -26,9 +26,10 @@ def as_user(user, *, using: str = "default"):
             )
             previous = cursor.fetchone()[0] or ""
         yield
-        # Inside an outer transaction the local setting would outlive this block. (On an error
-        # the savepoint's rollback undoes it, and a query here would hide the error.)
-        if nested:
+        # Inside an outer transaction the local setting would outlive this block. (On an error,
+        # or once the block is marked for rollback, the savepoint's rollback undoes it, and a
+        # query here would fail or hide the error.)
+        if nested and not connection.needs_rollback:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT set_config(%s, %s, true)", [USER_SETTING, previous])
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("settings/", include("allworkouts.users.urls")),
     path("plans/", include("plans.urls")),
+    path("workouts/", include("sessions.urls")),
     path("records/", include("records.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -6,12 +6,26 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from allworkouts.users.selectors import user_owned_equipment
+from plans.selectors import plan_list
+from sessions.selectors import workout_in_progress
+
+HOME_PLANS_SHOWN = 3
 
 
 @require_GET
 def home(request):
+    """The workout in progress to resume, or plans to start; and the lifter's setup."""
+    in_progress = workout_in_progress(user=request.user)
+    plans = [] if in_progress else [p for p in plan_list(user=request.user) if p.exercise_count]
     return render(
-        request, "home.html", {"owned_equipment": user_owned_equipment(user=request.user)}
+        request,
+        "home.html",
+        {
+            "in_progress": in_progress,
+            "plans": plans[:HOME_PLANS_SHOWN],
+            "more_plans": len(plans) > HOME_PLANS_SHOWN,
+            "owned_equipment": user_owned_equipment(user=request.user),
+        },
     )
 
 

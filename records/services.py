@@ -35,6 +35,9 @@ LABELS = {
     RecordType.TOTAL_VOLUME: "Workout volume",
 }
 MAX_ONE_REP_MAX_REPS = 12
+# Epley's estimate of one set, over columns named `weight` and `reps`, at the stored scale. Only
+# sets of 1 to MAX_ONE_REP_MAX_REPS reps with a weight above zero have one: the caller filters.
+ONE_REP_MAX_SQL = "round(CASE WHEN reps = 1 THEN weight ELSE weight * (30 + reps) / 30 END, 9)"
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,7 @@ workout_total AS (
 ),
 candidates (record_type, value, set_id, achieved_at) AS (
     SELECT '1rm',
-           round(CASE WHEN reps = 1 THEN weight ELSE weight * (30 + reps) / 30 END, 9),
+           {ONE_REP_MAX_SQL},
            id, created_at
     FROM logged WHERE reps <= {MAX_ONE_REP_MAX_REPS}
     UNION ALL
@@ -119,7 +122,7 @@ workout_totals AS (
 ),
 candidates (exercise_id, record_type, value, set_id, achieved_at) AS (
     SELECT exercise_id, '1rm',
-           round(CASE WHEN reps = 1 THEN weight ELSE weight * (30 + reps) / 30 END, 9),
+           {ONE_REP_MAX_SQL},
            id, created_at
     FROM history WHERE reps <= {MAX_ONE_REP_MAX_REPS}
     UNION ALL

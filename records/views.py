@@ -5,7 +5,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from catalog.models import Exercise
-from records.selectors import exercise_records, records_by_exercise
+from records.charts import progress_chart
+from records.selectors import CHART_WORKOUTS, exercise_progress, records_by_exercise
 
 
 @require_GET
@@ -16,9 +17,17 @@ def record_list_page(request):
 
 
 @require_GET
-def exercise_records_page(request, exercise_id: int):
+def exercise_progress_page(request, exercise_id: int):
     try:
-        held = exercise_records(user=request.user, exercise_id=exercise_id)
+        progress = exercise_progress(user=request.user, exercise_id=exercise_id)
     except Exercise.DoesNotExist:
         raise Http404("No such exercise.") from None
-    return render(request, "records/exercise_records.html", {"held": held})
+    return render(
+        request,
+        "records/exercise_progress.html",
+        {
+            "progress": progress,
+            "chart": progress_chart(progress.bests, unit_system=request.user.unit_system),
+            "chart_workouts": CHART_WORKOUTS,
+        },
+    )

@@ -818,3 +818,19 @@ def test_the_editor_of_a_12_exercise_plan_runs_a_bounded_number_of_queries(
     assert editor_queries(1) == editor_queries(12)
     with django_assert_max_num_queries(EDITOR_MAX_QUERIES):
         logged_in_client.get(editor_url(plan), {"q": "exercise"})
+
+
+def test_the_plan_list_starts_a_workout_from_a_plan_in_one_tap(logged_in_client, user, push):
+    from sessions.models import WorkoutSession
+
+    listing = logged_in_client.get(reverse("plan_list"))
+    start_url = reverse("workout_start", args=[push.pk])
+    assert f'action="{start_url}"' in html_of(listing)
+
+    response = logged_in_client.post(start_url)
+
+    with as_user(user):
+        workout = WorkoutSession.objects.get(workout_plan=push)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("workout", args=[workout.pk])
+    assert workout.status == "in_progress"

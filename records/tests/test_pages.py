@@ -58,7 +58,8 @@ def test_the_exercise_page_shows_each_record_its_set_workout_and_date(
     response = logged_in_client.get(exercise_url(bench.pk))
 
     assert response.status_code == 200
-    text = text_of(response)
+    # The page's records section; the latest workouts below it list the same sets again.
+    text = text_of(response).split("Personal records", 1)[1].split("Latest workouts", 1)[0]
     assert "Est. 1RM: 276.67 kg" in text  # 207.5 x 40/30
     assert "Set volume: 2,075 kg" in text
     assert "Workout volume: 12,450 kg" in text
@@ -144,7 +145,7 @@ def test_the_pages_cost_the_same_queries_for_one_record_or_many(logged_in_client
         logged_in_client.get(exercise_url(bench.pk))
 
     assert len(list_of_many) == len(list_of_one) <= 13
-    assert len(page_of_many) == len(page_of_one) <= 14
+    assert len(page_of_many) == len(page_of_one) <= 16
 
 
 @pytest.mark.parametrize("url", [RECORDS_URL, "/records/exercise/1/"])
