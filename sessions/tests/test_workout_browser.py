@@ -162,6 +162,7 @@ def test_a_set_typed_offline_is_sent_once_the_connection_is_back(
     expect(row.get_by_label("Weight (kg)")).to_have_value("140")
     # A second tap while still offline fails the same way, and loses nothing either.
     row.get_by_role("button", name="Log set 1 of Squat").click()
+    expect(row).to_contain_text("Not saved: no connection.")
     expect(row.get_by_label("Weight (kg)")).to_have_value("140")
 
     phone.context.set_offline(False)

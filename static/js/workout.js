@@ -183,12 +183,38 @@
     }
   });
 
+  // A request can fail just as the connection comes back, after the "online" event has
+  // passed: then try again after a pause, waiting longer each time the server stays out of reach.
+  const RETRY_FIRST_MS = 2000;
+  const RETRY_MAX_MS = 30000;
+  const retryDelays = new WeakMap();
+
+  function retryLater(form) {
+    const delay = retryDelays.get(form) || RETRY_FIRST_MS;
+    retryDelays.set(form, Math.min(delay * 2, RETRY_MAX_MS));
+    window.setTimeout(function () {
+      if (unsent.has(form) && form.isConnected && navigator.onLine) {
+        form.requestSubmit();
+      }
+    }, delay);
+  }
+
   function offline(event) {
     const form = setForm(event);
     if (form) {
       markFailed(form, OFFLINE_NOTE);
+      if (navigator.onLine) {
+        retryLater(form);
+      }
     }
   }
+
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    const form = setForm(event);
+    if (form && event.detail.successful) {
+      retryDelays.delete(form);
+    }
+  });
 
   document.body.addEventListener("htmx:sendError", offline);
   document.body.addEventListener("htmx:timeout", offline);
