@@ -6,6 +6,7 @@ row-level security in force.
 """
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -87,15 +88,12 @@ def chromium():
         browser.close()
 
 
-@pytest.fixture(params=["light", "dark"])
-def phone(request, chromium, live_server):
-    """A page in a Pixel 7-sized browser on the live server, in light and dark themes.
-
-    Fails the test on any console error, CSP violations included.
-    """
+def phone_page(chromium, live_server, *, color_scheme="light", allowed_errors=None):
+    """A Pixel 7-sized page on the live server that fails the test on any console error (CSP
+    violations included) but those `allowed_errors` matches."""
     playwright, browser = chromium
     context = browser.new_context(
-        **playwright.devices["Pixel 7"], color_scheme=request.param, base_url=live_server.url
+        **playwright.devices["Pixel 7"], color_scheme=color_scheme, base_url=live_server.url
     )
     page = context.new_page()
     errors = []
@@ -103,7 +101,28 @@ def phone(request, chromium, live_server):
     page.on("pageerror", lambda error: errors.append(str(error)))
     yield page
     context.close()
-    assert errors == [], f"browser console errors: {errors}"
+    unexpected = [e for e in errors if not (allowed_errors and allowed_errors.match(e))]
+    assert unexpected == [], f"browser console errors: {unexpected}"
+
+
+@pytest.fixture(params=["light", "dark"])
+def phone(request, chromium, live_server):
+    """A phone's browser on the live server, in light and dark themes."""
+    yield from phone_page(chromium, live_server, color_scheme=request.param)
+
+
+# What a dropped connection writes to the console: htmx reports the failed request, and the
+# browser the resource it could not load.
+OFFLINE_CONSOLE_ERRORS = re.compile(
+    r"^(htmx:(sendError|afterRequest), |Failed to load resource: net::ERR_INTERNET_DISCONNECTED)"
+)
+
+
+@pytest.fixture
+def phone_on_patchy_wifi(chromium, live_server):
+    """Like `phone` (light theme), for a test that cuts the connection: the console errors a
+    dropped connection causes are expected, any other still fails the test."""
+    yield from phone_page(chromium, live_server, allowed_errors=OFFLINE_CONSOLE_ERRORS)
 
 
 @pytest.fixture

@@ -134,9 +134,22 @@
     }
   });
 
+  // Only a newly logged set is the "latest" the remaining rows follow (as the server prefills
+  // them); an edit of an earlier set must not change what the next tap logs.
+  const LOG_PATH = /\/slots\/\d+\/sets\/$/;
+  let swappingNewSet = false;
+
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    swappingNewSet = LOG_PATH.test(event.detail.requestConfig.path);
+  });
+  // htmx announces the new row (htmx:load) while settling, after the swap itself.
+  document.body.addEventListener("htmx:afterSettle", function () {
+    swappingNewSet = false;
+  });
+
   document.body.addEventListener("htmx:load", function (event) {
     const logged = event.detail.elt;
-    if (!logged.matches || !logged.matches("[data-logged-reps]")) {
+    if (!swappingNewSet || !logged.matches || !logged.matches("[data-logged-reps]")) {
       return;
     }
     for (let row = logged.nextElementSibling; row; row = row.nextElementSibling) {
