@@ -1,12 +1,15 @@
-"""Forms of the workout page. They only clean input; weights arrive in the lifter's unit and
-leave as kg (`weight_kg` in cleaned_data)."""
+"""Forms of the workout page and the history. They only clean input; weights arrive in the
+lifter's unit and leave as kg (`weight_kg` in cleaned_data)."""
 
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.core import signing
 
 from allworkouts import units
-from sessions.models import SessionStatus
+from sessions.models import SessionStatus, WorkoutSession
+from sessions.selectors import HistoryCursor
 from sessions.services import MAX_REPS, MAX_SET_NUMBER, MAX_WEIGHT_KG
 
 REPS_MESSAGE = f"Enter reps from 0 to {MAX_REPS}."
@@ -115,3 +118,48 @@ class FinishForm(forms.Form):
     status = forms.ChoiceField(
         choices=[(SessionStatus.COMPLETED, "Finish"), ("abandoned", "Abandon")]
     )
+
+
+# Signed, so a page link names only a place in the lifter's own history that the server handed
+# out: a cursor edited by hand (or signed with a key since rotated) is refused, not trusted.
+CURSOR_SIGNER = signing.Signer(salt="sessions.history-cursor")
+STALE_CURSOR_MESSAGE = "That page link is no longer valid: here are your latest workouts."
+
+
+def encode_cursor(cursor: HistoryCursor) -> str:
+    return CURSOR_SIGNER.sign_object([cursor.created_at.isoformat(), cursor.workout_id])
+
+
+class CursorField(forms.CharField):
+    """An `after` parameter of the history: where the previous page ended."""
+
+    default_error_messages = {"invalid": STALE_CURSOR_MESSAGE}
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            created_at, workout_id = CURSOR_SIGNER.unsign_object(text)
+            return HistoryCursor(
+                created_at=datetime.fromisoformat(created_at), workout_id=int(workout_id)
+            )
+        except (signing.BadSignature, TypeError, ValueError):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class HistoryFilterForm(forms.Form):
+    """The history's filters and page, read from the query string."""
+
+    q = forms.CharField(
+        label="Workout name",
+        required=False,
+        max_length=WorkoutSession._meta.get_field("name").max_length,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=[("", "Any status"), *SessionStatus.choices]
+    )
+    after = CursorField(required=False)
+    # The workout just deleted without JavaScript, to offer restoring it.
+    undo = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)

@@ -1,19 +1,37 @@
-"""Reads of workouts: the workout page, its swap options, the workout in progress.
+"""Reads of workouts: the workout page, its swap options, the workout in progress, the history
+list, a finished workout's read-back and the sets for export.
 
 Each runs in the caller's transaction, which must carry the user's id for row-level security
 (the request middleware's, or `as_user(user)`), and filters by the user as well. Without that
 id a workout is simply not found.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.forms import Form
 from django.utils import timezone
 
+from allworkouts.rls import as_user
 from allworkouts.users.models import UserEquipment
 from catalog.models import BODYWEIGHT, Exercise, ExerciseEquipment
 from plans.models import WorkoutExercise
@@ -417,3 +435,215 @@ def records_held(*, user, set_ids: list[int]) -> dict[int, list[NewRecord]]:
             )
         )
     return held
+
+
+# --------------------------------------------------------------------------------------------
+# History
+
+HISTORY_PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class HistoryCursor:
+    """Where a page of history ends: the (created_at, id) of its last workout. The next page
+    starts right after it, however many workouts were logged meanwhile."""
+
+    created_at: datetime
+    workout_id: int
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    # Newest first. Each is annotated with set_count, volume_kg (weight x reps summed, in kg) and
+    # record_count: how many of the user's current personal records its sets hold (a record
+    # lives in personal_record only while it is the best, so one since beaten no longer counts).
+    workouts: list[WorkoutSession]
+    # None on the last page.
+    next_cursor: HistoryCursor | None
+
+
+def workout_history(
+    *,
+    user,
+    status: str = "",
+    name: str = "",
+    after: HistoryCursor | None = None,
+    size: int = HISTORY_PAGE_SIZE,
+) -> HistoryPage:
+    """A page of the user's workouts, deleted ones left out, newest first (ties by id), starting
+    after `after` when given. `status` keeps one status; `name` keeps the workouts whose name
+    contains it, in any case.
+
+    One query, whatever the page size or the history's length. The workouts come in order from
+    the (user, created_at DESC) index, or from the (user, status, created_at) one when a status
+    is given, and the LIMIT ends the scan; the counts and the volume are subqueries, which
+    PostgreSQL evaluates only for the rows the LIMIT lets through.
+    """
+    workouts = WorkoutSession.objects.filter(user=user)
+    if status:
+        workouts = workouts.filter(status=status)
+    if name:
+        workouts = workouts.filter(name__icontains=name)
+    if after is not None:
+        workouts = workouts.filter(_before(after))
+    sets = (
+        ExerciseSession.objects.filter(user=user, workout_session=OuterRef("pk"))
+        .order_by()
+        .values("workout_session")
+    )
+    held = (
+        PersonalRecord.objects.filter(user=user, exercise_session__workout_session=OuterRef("pk"))
+        .order_by()
+        .values("exercise_session__workout_session")
+    )
+    volume = Sum(F("weight") * F("reps"), output_field=DecimalField())
+    rows = list(
+        workouts.annotate(
+            set_count=_per_workout(sets.annotate(value=Count("pk")), Value(0)),
+            volume_kg=_per_workout(sets.annotate(value=volume), Value(Decimal(0))),
+            record_count=_per_workout(held.annotate(value=Count("pk")), Value(0)),
+        ).order_by("-created_at", "-pk")[: size + 1]
+    )
+    if len(rows) <= size:
+        return HistoryPage(workouts=rows, next_cursor=None)
+    last = rows[size - 1]
+    return HistoryPage(
+        workouts=rows[:size],
+        next_cursor=HistoryCursor(created_at=last.created_at, workout_id=last.pk),
+    )
+
+
+def _before(cursor: HistoryCursor) -> RawSQL:
+    """Older than the cursor in the history's order. A row comparison, because PostgreSQL bounds
+    an index scan with it (created_at <= the cursor's), which it cannot do with the equivalent
+    `created_at < t OR (created_at = t AND id < i)`."""
+    return RawSQL(
+        '("workout_session"."created_at", "workout_session"."id") < (%s, %s)',
+        (cursor.created_at, cursor.workout_id),
+        output_field=BooleanField(),
+    )
+
+
+def _per_workout(aggregate: QuerySet, empty: Value) -> Coalesce:
+    """A one-value subquery of a workout's rows (`empty` when it has none)."""
+    return Coalesce(Subquery(aggregate.values("value")), empty)
+
+
+def workout_deleted_get(*, user, workout_id: int) -> WorkoutSession | None:
+    """The user's deleted workout, for the offer to restore it; None when there is none."""
+    return WorkoutSession.all_objects.filter(
+        pk=workout_id, user=user, deleted_at__isnull=False
+    ).first()
+
+
+# --------------------------------------------------------------------------------------------
+# A finished workout, read back
+
+
+@dataclass(frozen=True)
+class ExerciseGroup:
+    """Consecutive sets of a plan slot done with one exercise: the planned one or a swap."""
+
+    slot: WorkoutExercise
+    exercise: Exercise
+    rows: list[SetRow]
+
+    @property
+    def planned_exercise(self) -> Exercise:
+        return self.slot.exercise
+
+    @property
+    def swapped(self) -> bool:
+        return self.exercise.pk != self.slot.exercise_id
+
+
+@dataclass(frozen=True)
+class AchievedRecord:
+    exercise: Exercise
+    record: NewRecord
+
+
+@dataclass(frozen=True)
+class WorkoutDetail:
+    page: WorkoutPage
+    groups: list[ExerciseGroup]
+
+    @property
+    def workout(self) -> WorkoutSession:
+        return self.page.workout
+
+    @property
+    def logged_sets(self) -> list[ExerciseSession]:
+        return [row.logged for group in self.groups for row in group.rows]
+
+    @property
+    def set_count(self) -> int:
+        return len(self.logged_sets)
+
+    @property
+    def volume_kg(self) -> Decimal:
+        return sum((logged.weight * logged.reps for logged in self.logged_sets), Decimal(0))
+
+    @property
+    def records(self) -> list[AchievedRecord]:
+        """The current personal records that sets of this workout hold, in the page's order."""
+        return [
+            AchievedRecord(exercise=row.exercise, record=record)
+            for group in self.groups
+            for row in group.rows
+            for record in row.records
+        ]
+
+
+def workout_detail(*, user, workout_id: int) -> WorkoutDetail:
+    """The workout page's data (see `workout_page`) with the logged sets of each slot grouped by
+    the exercise they were done with. Raises WorkoutSession.DoesNotExist for a workout that is
+    not the user's or is deleted."""
+    page = workout_page(user=user, workout_id=workout_id)
+    groups = []
+    for view in page.slots:
+        for row in view.rows:
+            if row.logged is None:
+                continue
+            if groups and groups[-1].slot is view.slot and groups[-1].exercise == row.exercise:
+                groups[-1].rows.append(row)
+            else:
+                groups.append(ExerciseGroup(slot=view.slot, exercise=row.exercise, rows=[row]))
+    return WorkoutDetail(page=page, groups=groups)
+
+
+# --------------------------------------------------------------------------------------------
+# Export
+
+
+@contextmanager
+def workout_sets_export(*, user, chunk_size: int) -> Iterator[Iterator[dict]]:
+    """All of the user's logged sets, deleted workouts left out, oldest workout first and each
+    workout's sets in the order they were logged: dicts of started_at, workout, exercise,
+    set_number, weight_kg, reps and rest_seconds.
+
+    Read through a server-side cursor, `chunk_size` rows at a time, so a long history never sits
+    in memory. The block runs in its own transaction as the user (a cursor needs a transaction,
+    and a streamed response reads the rows after its view has returned, outside the request's).
+    """
+    with as_user(user):
+        rows = (
+            ExerciseSession.objects.filter(user=user, workout_session__deleted_at__isnull=True)
+            .order_by("workout_session__created_at", "workout_session_id", "created_at", "pk")
+            .values(
+                "set_number",
+                "reps",
+                started_at=F("workout_session__created_at"),
+                workout=F("workout_session__name"),
+                exercise_name=F("exercise__name"),
+                weight_kg=F("weight"),
+                rest_seconds=F("rest_time_seconds"),
+            )
+            .iterator(chunk_size=chunk_size)
+        )
+        try:
+            yield rows
+        finally:
+            # Closes the cursor inside the transaction it was declared in, even when the reader
+            # stops early (a download cancelled halfway).
+            rows.close()

@@ -98,6 +98,10 @@ class NotAnEquivalent(Refused):
     """The exercise shares no primary muscle group with the planned one."""
 
 
+class AnotherInProgress(Refused):
+    """A workout deleted while in progress cannot come back while another one is in progress."""
+
+
 class SetChanged(Refused):
     """The set was edited after the page showed it; `logged_set` holds its current values."""
 
@@ -158,9 +162,7 @@ def workout_start(*, user, plan_id: int) -> WorkoutStart:
                     user=user, workout_plan=plan, name=plan.name
                 )
         except IntegrityError as error:
-            if getattr(getattr(error.__cause__, "diag", None), "constraint_name", "") != (
-                ONE_IN_PROGRESS
-            ):
+            if _violated_constraint(error) != ONE_IN_PROGRESS:
                 raise
             return WorkoutStart(workout=current.get(), started=False)
     return WorkoutStart(workout=workout, started=True)
@@ -181,16 +183,47 @@ def workout_finish(*, user, workout_id: int, status: str) -> WorkoutSession:
     return workout
 
 
-def workout_delete(*, user, workout_id: int) -> None:
+def workout_delete(*, user, workout_id: int) -> WorkoutSession:
     """Soft-delete a workout: it leaves the lifter's history and its sets stop counting toward
-    records and "last time". A workout in progress may be deleted too, which frees the way to
-    start another."""
+    records and "last time" (`workout_restore` undoes it). A workout in progress may be deleted
+    too, which frees the way to start another."""
     with _write_transaction():
         workout = _locked_workout(user=user, workout_id=workout_id)
         workout.deleted_at = timezone.now()
         workout.version += 1
         workout.save(update_fields=["deleted_at", "version", "updated_at"])
         records_recompute_for_workout(user=user, workout_session_id=workout.pk)
+    return workout
+
+
+def workout_restore(*, user, workout_id: int) -> WorkoutSession:
+    """Bring a deleted workout back into the history; its sets count toward records again.
+
+    Restoring a workout that is not deleted (a second tap on Restore) changes nothing. A workout
+    deleted while in progress comes back in progress, unless another one is in progress by now
+    (AnotherInProgress).
+    """
+    with _write_transaction():
+        workout = (
+            WorkoutSession.all_objects.select_for_update().filter(pk=workout_id, user=user).first()
+        )
+        if workout is None:
+            raise NotFound
+        if workout.deleted_at is None:
+            return workout
+        workout.deleted_at = None
+        workout.version += 1
+        try:
+            # A savepoint, so that losing to the one-in-progress index leaves the request's
+            # transaction usable.
+            with transaction.atomic():
+                workout.save(update_fields=["deleted_at", "version", "updated_at"])
+        except IntegrityError as error:
+            if _violated_constraint(error) != ONE_IN_PROGRESS:
+                raise
+            raise AnotherInProgress from None
+        records_recompute_for_workout(user=user, workout_session_id=workout.pk)
+    return workout
 
 
 def workout_set_log(
@@ -279,16 +312,26 @@ def workout_set_log(
 
 
 def workout_set_update(
-    *, user, workout_id: int, set_id: int, version: int, reps: int, weight_kg: Decimal
+    *,
+    user,
+    workout_id: int,
+    set_id: int,
+    version: int,
+    reps: int,
+    weight_kg: Decimal,
+    finished_too: bool = False,
 ) -> ExerciseSession:
     """Correct a logged set's reps and weight, then recompute the exercise's records.
 
     `version` is the one the page showed. An edit from an older page is refused with SetChanged,
     unless the set already holds exactly these values (a retried edit whose first answer was
-    lost), which answers the set as it is.
+    lost), which answers the set as it is. Only a workout in progress is changed unless
+    `finished_too` (see `_locked_set`).
     """
     with _write_transaction():
-        logged = _locked_set(user=user, workout_id=workout_id, set_id=set_id)
+        logged = _locked_set(
+            user=user, workout_id=workout_id, set_id=set_id, finished_too=finished_too
+        )
         if logged.reps == reps and logged.weight == weight_kg:
             return logged
         if logged.version != version:
@@ -301,16 +344,25 @@ def workout_set_update(
     return logged
 
 
-def workout_set_delete(*, user, workout_id: int, set_id: int) -> ExerciseSession:
-    """Delete a logged set of the workout in progress; its records move to the next best set
-    (or go). Returns the deleted set, its primary key gone."""
+def workout_set_delete(
+    *, user, workout_id: int, set_id: int, finished_too: bool = False
+) -> ExerciseSession:
+    """Delete a logged set of the workout in progress (or, with `finished_too`, of a finished
+    one); its records move to the next best set (or go). Returns the deleted set, its primary
+    key gone."""
     with _write_transaction():
-        logged = _locked_set(user=user, workout_id=workout_id, set_id=set_id)
+        logged = _locked_set(
+            user=user, workout_id=workout_id, set_id=set_id, finished_too=finished_too
+        )
         # Before the delete: a record still pointing at the set would block it (PROTECT).
         records_recompute(user=user, exercise=logged.exercise_id, excluding_set_id=logged.pk)
         ExerciseSession.objects.filter(pk=logged.pk, user=user).delete()
         logged.pk = None
     return logged
+
+
+def _violated_constraint(error: IntegrityError) -> str:
+    return getattr(getattr(error.__cause__, "diag", None), "constraint_name", "") or ""
 
 
 def _locked_workout(*, user, workout_id: int) -> WorkoutSession:
@@ -320,8 +372,13 @@ def _locked_workout(*, user, workout_id: int) -> WorkoutSession:
     return workout
 
 
-def _locked_set(*, user, workout_id: int, set_id: int) -> ExerciseSession:
-    """The set, locked, with its slot and exercise; only while its workout is in progress."""
+def _locked_set(*, user, workout_id: int, set_id: int, finished_too: bool) -> ExerciseSession:
+    """The set, locked, with its slot and exercise.
+
+    The gym floor changes sets only while their workout is in progress, so that a tab left open
+    on a workout since finished cannot rewrite it; a finished workout's own read-back page
+    corrects its sets on purpose, with `finished_too`.
+    """
     logged = (
         ExerciseSession.objects.select_for_update(of=("self",))
         .select_related("exercise", "workout_exercise", "workout_session")
@@ -330,7 +387,7 @@ def _locked_set(*, user, workout_id: int, set_id: int) -> ExerciseSession:
     )
     if logged is None or logged.workout_session.deleted_at is not None:
         raise NotFound
-    if logged.workout_session.status != SessionStatus.IN_PROGRESS:
+    if not finished_too and logged.workout_session.status != SessionStatus.IN_PROGRESS:
         raise WorkoutNotInProgress(workout_id, logged.workout_session.status)
     return logged
 

@@ -1,4 +1,5 @@
-"""The gym floor: starting a workout, the workout page, and logging its sets.
+"""The gym floor (starting a workout, the workout page, logging its sets), and afterwards: the
+history, a finished workout's read-back page, and the CSV export.
 
 An htmx request gets back the fragment it swaps (a set row, a slot, the swap panel), a plain
 one a redirect to the workout page after a change, or the page itself; either way the response
@@ -7,15 +8,18 @@ added beyond the plan, skipped sets) are kept in the web session, per workout, s
 keeps them.
 """
 
+import csv
 import re
 import uuid
 from datetime import datetime
 from functools import wraps
+from itertools import batched
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import BadRequest
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
@@ -23,11 +27,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from allworkouts import units
 from sessions import services
-from sessions.forms import FinishForm, SetEditForm, SetLogForm, SetSkipForm, SwapForm
+from sessions.forms import (
+    FinishForm,
+    HistoryFilterForm,
+    SetEditForm,
+    SetLogForm,
+    SetSkipForm,
+    SwapForm,
+    encode_cursor,
+)
 from sessions.models import ExerciseSession, SessionStatus, WorkoutSession
 from sessions.selectors import (
     PageState,
@@ -35,12 +47,17 @@ from sessions.selectors import (
     SetRow,
     SlotView,
     SwapPanel,
+    WorkoutDetail,
     WorkoutPage,
     is_swap_candidate,
     logged_row,
     records_held,
+    workout_deleted_get,
+    workout_detail,
+    workout_history,
     workout_latest_set,
     workout_page,
+    workout_sets_export,
     workout_swap_candidates,
 )
 from sessions.templatetags.workouts import format_set
@@ -551,3 +568,265 @@ def workout_swap_view(request, workout_id: int, workout_exercise_id: int):
         return _back_to_page(request, workout_id, f"workout-slot-{workout_exercise_id}")
     page, view = _load_slot(request, workout_id, workout_exercise_id)
     return _fragments(request, page.workout, ("workout-slot", {"view": view}))
+
+
+# --------------------------------------------------------------------------------------------
+# History
+
+HISTORY_TEMPLATE = "sessions/history.html"
+
+
+@request_transaction
+@require_GET
+def workout_history_view(request):
+    """The lifter's workouts, newest first, a page at a time. Filters and the page live in the
+    query string. Load more (htmx) gets the next page's rows to append; without JavaScript it is
+    a link to that page."""
+    form = HistoryFilterForm(request.GET)
+    form.is_valid()
+    # Only the fields that are valid: a bad one is shown with its error and not applied.
+    chosen = form.cleaned_data
+    if request.htmx and form.has_error("after"):
+        raise BadRequest(form.errors["after"][0])
+    filters = {name: chosen[name] for name in ("q", "status") if chosen.get(name)}
+    after = chosen.get("after")
+    page = workout_history(
+        user=request.user,
+        status=filters.get("status", ""),
+        name=filters.get("q", ""),
+        after=after,
+    )
+    next_url = None
+    if page.next_cursor is not None:
+        query = urlencode({**filters, "after": encode_cursor(page.next_cursor)})
+        next_url = f"{reverse('workout_history')}?{query}"
+    context = {"page": page, "next_url": next_url, "filtered": bool(filters)}
+    if request.htmx:
+        return _vary(render(request, f"{HISTORY_TEMPLATE}#history-more", context))
+    undo = chosen.get("undo")
+    first_page_url = reverse("workout_history")
+    if filters:
+        first_page_url += f"?{urlencode(filters)}"
+    context |= {
+        "form": form,
+        "later_page": after is not None,
+        "first_page_url": first_page_url,
+        "undo_workout": workout_deleted_get(user=request.user, workout_id=undo) if undo else None,
+    }
+    return _vary(render(request, HISTORY_TEMPLATE, context))
+
+
+# --------------------------------------------------------------------------------------------
+# A finished workout, read back: its sets corrected in place, the workout deleted and restored
+
+DETAIL_TEMPLATE = "sessions/workout_detail.html"
+SET_DELETED_MESSAGE = "Deleted set {number} of {exercise}."
+
+
+def _load_detail(request, workout_id: int) -> WorkoutDetail:
+    try:
+        detail = workout_detail(user=request.user, workout_id=workout_id)
+    except WorkoutSession.DoesNotExist:
+        raise Http404 from None
+    for group in detail.groups:
+        for row in group.rows:
+            _with_forms(row, request.user)
+    return detail
+
+
+def _detail_row(detail: WorkoutDetail, set_id: int) -> SetRow:
+    for group in detail.groups:
+        for row in group.rows:
+            if row.logged.pk == set_id:
+                return row
+    raise Http404
+
+
+def _detail_url(workout_id: int, anchor: str = "") -> str:
+    url = reverse("workout_detail", args=[workout_id])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _detail_page(request, detail: WorkoutDetail, **extra):
+    """The read-back page; for htmx its content (#workout-detail), swapped whole, so that every
+    count, total and record badge on it stays true after a change. A workout still in progress
+    is read on the gym floor, where its sets are logged and corrected."""
+    if detail.page.in_progress:
+        return _back_to_page(request, detail.workout.pk)
+    context = {"detail": detail, "workout": detail.workout, "read_back": True, **extra}
+    if not request.htmx:
+        return _vary(render(request, DETAIL_TEMPLATE, context))
+    response = render(request, f"{DETAIL_TEMPLATE}#workout-detail", context)
+    # A set's forms aim at their own row; after a change the whole content is new.
+    return _vary(reswap(retarget(response, "#workout-detail"), "outerHTML"))
+
+
+def _detail_row_fragment(request, detail: WorkoutDetail, row: SetRow):
+    """One row again: with the errors of its form, or the note that it changed elsewhere."""
+    html = render_to_string(
+        f"{TEMPLATE}#workout-set",
+        {"workout": detail.workout, "row": row, "read_back": True},
+        request=request,
+    )
+    return _vary(HttpResponse(html))
+
+
+@request_transaction
+@require_GET
+def workout_detail_view(request, workout_id: int):
+    return _detail_page(request, _load_detail(request, workout_id))
+
+
+@request_transaction
+@require_POST
+def workout_detail_set_update_view(request, workout_id: int, set_id: int):
+    form = SetEditForm(
+        request.POST, unit_system=request.user.unit_system, auto_id=f"workout-set-edit-{set_id}-%s"
+    )
+    if not form.is_valid():
+        detail = _load_detail(request, workout_id)
+        row = _detail_row(detail, set_id)
+        if form.has_error("version"):
+            raise BadRequest("The form lacks the version of the set it was rendered from.")
+        row.form = form
+        if request.htmx:
+            return _detail_row_fragment(request, detail, row)
+        return _detail_page(request, detail)
+    data = form.cleaned_data
+    try:
+        updated = services.workout_set_update(
+            user=request.user,
+            workout_id=workout_id,
+            set_id=set_id,
+            version=data["version"],
+            reps=data["reps"],
+            weight_kg=data["weight_kg"],
+            finished_too=True,
+        )
+    except services.NotFound:
+        raise Http404 from None
+    except services.SetChanged:
+        typed = format_set(data["weight_kg"], data["reps"], request.user.unit_system)
+        detail = _load_detail(request, workout_id)
+        row = _detail_row(detail, set_id)
+        row.notice = CHANGED_NOTICE.format(typed=typed)
+        if not request.htmx:
+            messages.warning(request, row.notice)
+            return _redirect(request, _detail_url(workout_id, row.element_id))
+        return _detail_row_fragment(request, detail, row)
+    if not request.htmx:
+        row = logged_row(updated.workout_exercise, updated, [])
+        return _redirect(request, _detail_url(workout_id, row.element_id))
+    return _detail_page(request, _load_detail(request, workout_id))
+
+
+@request_transaction
+@require_POST
+def workout_detail_set_delete_view(request, workout_id: int, set_id: int):
+    try:
+        deleted = services.workout_set_delete(
+            user=request.user, workout_id=workout_id, set_id=set_id, finished_too=True
+        )
+    except services.NotFound:
+        raise Http404 from None
+    message = SET_DELETED_MESSAGE.format(number=deleted.set_number, exercise=deleted.exercise.name)
+    if not request.htmx:
+        messages.success(request, message)
+        return _redirect(request, _detail_url(workout_id))
+    return _detail_page(request, _load_detail(request, workout_id), status_message=message)
+
+
+@request_transaction
+@require_POST
+def workout_detail_delete_view(request, workout_id: int):
+    """Delete the workout, offering to restore it: in place with htmx, else on the history."""
+    try:
+        workout = services.workout_delete(user=request.user, workout_id=workout_id)
+    except services.NotFound:
+        raise Http404 from None
+    if not request.htmx:
+        return _redirect(request, f"{reverse('workout_history')}?undo={workout_id}")
+    return _vary(render(request, f"{DETAIL_TEMPLATE}#workout-detail", {"deleted_workout": workout}))
+
+
+@request_transaction
+@require_POST
+def workout_restore_view(request, workout_id: int):
+    try:
+        workout = services.workout_restore(user=request.user, workout_id=workout_id)
+    except services.NotFound:
+        raise Http404 from None
+    except services.AnotherInProgress:
+        problem = "Another workout is in progress: finish it before restoring this one."
+        if not request.htmx:
+            messages.error(request, problem)
+            return _redirect(request, f"{reverse('workout_history')}?undo={workout_id}")
+        workout = workout_deleted_get(user=request.user, workout_id=workout_id)
+        context = {"deleted_workout": workout, "restore_problem": problem}
+        return _vary(render(request, f"{DETAIL_TEMPLATE}#workout-detail", context))
+    message = f"Restored “{workout.name}”."
+    if workout.status == SessionStatus.IN_PROGRESS:
+        messages.success(request, message)
+        return _back_to_page(request, workout_id)
+    if not request.htmx:
+        messages.success(request, message)
+        return _redirect(request, _detail_url(workout_id))
+    return _detail_page(request, _load_detail(request, workout_id), status_message=message)
+
+
+# --------------------------------------------------------------------------------------------
+# CSV export
+
+CSV_HEADER = ["date", "workout", "exercise", "set", "weight", "unit", "reps", "rest_seconds"]
+# Rows read from the database, and sent, per chunk of the streamed response.
+EXPORT_CHUNK_SIZE = 2000
+# A spreadsheet runs a cell starting with one of these as a formula; a leading apostrophe makes
+# it text. Workout names are typed by the lifter (OWASP's "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class _Echo:
+    """The file csv.writer writes to: each written line comes straight back, to be streamed."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def _as_text_cell(text: str) -> str:
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def _csv_chunks(user):
+    """The export, a chunk of rows at a time. Runs after the view has returned, while the
+    response streams: `workout_sets_export` opens its own transaction as the user."""
+    writer = csv.writer(_Echo())
+    yield writer.writerow(CSV_HEADER)
+    unit = units.unit_label(user.unit_system)
+    with workout_sets_export(user=user, chunk_size=EXPORT_CHUNK_SIZE) as sets:
+        for chunk in batched(sets, EXPORT_CHUNK_SIZE):
+            yield "".join(
+                writer.writerow(
+                    [
+                        timezone.localdate(row["started_at"]).isoformat(),
+                        _as_text_cell(row["workout"]),
+                        _as_text_cell(row["exercise_name"]),
+                        row["set_number"],
+                        units.from_kg(row["weight_kg"], user.unit_system),
+                        unit,
+                        row["reps"],
+                        "" if row["rest_seconds"] is None else row["rest_seconds"],
+                    ]
+                )
+                for row in chunk
+            )
+
+
+@require_GET
+def workout_export_view(request):
+    """Every set the lifter logged, as CSV, streamed: a long history never sits in memory."""
+    response = StreamingHttpResponse(
+        _csv_chunks(request.user), content_type="text/csv; charset=utf-8"
+    )
+    filename = f"allworkouts-sets-{timezone.localdate().isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,8 +1,10 @@
-"""The workout page's words and numbers.
+"""The words and numbers of the workout page and the history.
 
 {% load workouts %}
 {{ logged_set|set_text:user }}  →  "80 kg", a multiplication sign, "8"
 {{ 90|duration }}               →  1:30
+{{ workout|workout_length }}    →  1 h 5 min
+{{ volume_kg|volume_in:user }}  →  12,450 kg
 """
 
 from decimal import Decimal
@@ -11,6 +13,7 @@ from django import template
 
 from allworkouts import units
 from catalog.models import MuscleGroup
+from sessions.models import SessionStatus
 
 register = template.Library()
 
@@ -39,3 +42,26 @@ def duration(seconds) -> str:
         return ""
     minutes, rest = divmod(int(seconds), 60)
     return f"{minutes}:{rest:02d}"
+
+
+@register.filter
+def workout_length(workout) -> str:
+    """How long a workout took, from its start to its end: "48 min", "1 h 5 min"."""
+    if workout.status == SessionStatus.IN_PROGRESS:
+        return "in progress"
+    if workout.finished_at is None:
+        return "unknown"
+    minutes = round((workout.finished_at - workout.created_at).total_seconds() / 60)
+    if minutes < 1:
+        return "under 1 min"
+    hours, minutes = divmod(minutes, 60)
+    if not hours:
+        return f"{minutes} min"
+    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+
+
+@register.filter
+def volume_in(volume_kg: Decimal, user) -> str:
+    """A volume (weight x reps, kept in kg) in the lifter's unit, thousands grouped."""
+    volume = units.from_kg(volume_kg, user.unit_system)
+    return f"{volume:,} {units.unit_label(user.unit_system)}"

@@ -51,11 +51,18 @@ def requests(rows):
         ("workout_swap", [workout, slot.pk], {"GET", "POST"}, {"exercise": slot.exercise_id}),
         ("workout_set_update", [workout, logged], {"POST"}, EDIT),
         ("workout_set_delete", [workout, logged], {"POST"}, {}),
+        ("workout_detail", [workout], {"GET"}, {}),
+        ("workout_detail_set_update", [workout, logged], {"POST"}, EDIT),
+        ("workout_detail_set_delete", [workout, logged], {"POST"}, {}),
+        ("workout_detail_delete", [workout], {"POST"}, {}),
+        ("workout_restore", [workout], {"POST"}, {}),
     ]
 
 
 def test_every_workout_url_is_covered(theirs):
-    assert {name for name, *_ in requests(theirs)} == {pattern.name for pattern in urlpatterns}
+    """Every URL naming a row (the history and the export name none: they list the visitor's)."""
+    with_ids = {pattern.name for pattern in urlpatterns if pattern.pattern.converters}
+    assert {name for name, *_ in requests(theirs)} == with_ids
 
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
@@ -90,6 +97,8 @@ def test_their_slot_or_set_in_my_workout_answers_404(logged_in_client, mine, the
         ("workout_swap", [workout, theirs["slot"].pk], {"exercise": theirs["slot"].exercise_id}),
         ("workout_set_update", [workout, theirs["set"].pk], EDIT),
         ("workout_set_delete", [workout, theirs["set"].pk], {}),
+        ("workout_detail_set_update", [workout, theirs["set"].pk], EDIT),
+        ("workout_detail_set_delete", [workout, theirs["set"].pk], {}),
     ]:
         url = reverse(name, args=args)
         assert logged_in_client.post(url, data, **HTMX).status_code == 404, url

@@ -162,6 +162,25 @@
     }
   });
 
+  // ---- Set counts ------------------------------------------------------------------------------
+  // Logging swaps one row, not the page: the counts in the header and the Finish panel follow
+  // the logged rows on the page (a reload renders the same numbers from the server).
+
+  document.body.addEventListener("htmx:afterSettle", function () {
+    const logged = document.querySelectorAll(".set-row--logged").length;
+    document.querySelectorAll("[data-logged-count]").forEach(function (count) {
+      count.textContent = String(logged);
+    });
+    document.querySelectorAll("[data-logged-sets-word]").forEach(function (word) {
+      word.textContent = logged === 1 ? "set" : "sets";
+    });
+    const planned = document.querySelector("[data-planned-count]");
+    const note = document.querySelector("[data-skipped-note]");
+    if (planned && note) {
+      note.hidden = logged >= Number(planned.textContent);
+    }
+  });
+
   // ---- Set forms on a patchy connection ----------------------------------------------------------
   // A failed request leaves the row as it was, with what was typed; the row says so and the form
   // is sent again on the next tap or when the connection is back. Each log form carries the
