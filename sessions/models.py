@@ -37,6 +37,14 @@ class WorkoutSession(TimestampedModel, SoftDeleteModel):
                 fields=["user", "status", "created_at"], name="workout_session_user_status"
             ),
             models.Index(fields=["user", "-created_at"], name="workout_session_user_created"),
+            # The history filtered to the rare abandoned workouts. Under row-level security
+            # `status = ...` cannot be an index condition (enum equality is not leakproof), but
+            # it can prove a partial index's predicate, so the page reads only its own rows.
+            models.Index(
+                fields=["user", "-created_at"],
+                condition=Q(status=SessionStatus.ABANDONED, deleted_at__isnull=True),
+                name="workout_session_user_abandoned",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["id", "user"], name="workout_session_id_user_unique"),

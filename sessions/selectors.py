@@ -474,10 +474,13 @@ def workout_history(
     after `after` when given. `status` keeps one status; `name` keeps the workouts whose name
     contains it, in any case.
 
-    One query, whatever the page size or the history's length. The workouts come in order from
-    the (user, created_at DESC) index, or from the (user, status, created_at) one when a status
-    is given, and the LIMIT ends the scan; the counts and the volume are subqueries, which
-    PostgreSQL evaluates only for the rows the LIMIT lets through.
+    One query, whatever the page size or the history's length. The workouts come in created_at
+    order from an index and the LIMIT ends the scan; the counts and the volume are subqueries,
+    which PostgreSQL evaluates only for the rows the LIMIT lets through. Under row-level
+    security the status cannot be an index condition (enum `=` is not leakproof), but it can
+    select a partial index: abandoned workouts read their own (user, created_at DESC) index,
+    in_progress the one-per-user unique index, and completed, nearly every workout, the
+    (user, created_at DESC) index with the status as a filter that drops few rows.
     """
     workouts = WorkoutSession.objects.filter(user=user)
     if status:
