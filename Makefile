@@ -18,6 +18,7 @@ help:
 	@echo "make test   install and run the whole test suite"
 	@echo "make setup  install, migrate, load the catalog and the demo account (idempotent)"
 	@echo "make lint   ruff"
+	@echo "make bench  load benchmark: the app under gunicorn against the database's own ceiling"
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required" >&2; exit 1; }
@@ -51,3 +52,9 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# One JSON object on stdout (`make -s bench` leaves nothing else there); progress on stderr.
+# Options: make bench BENCH_ARGS="--lifters 64 --seconds 60".
+bench: install
+	@$(WITHDB) bash -c '$(MANAGE) migrate --database owner --no-input >&2 && \
+		$(MANAGE) load_catalog >&2 && $(MANAGE) bench $(BENCH_ARGS)'

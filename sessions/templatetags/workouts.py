@@ -5,11 +5,14 @@
 {{ 90|duration }}               →  1:30
 {{ workout|workout_length }}    →  1 h 5 min
 {{ volume_kg|volume_in:user }}  →  12,450 kg
+{% field_input row.form.reps %}  →  <input type="number" name="reps" ... id="...">
 """
 
 from decimal import Decimal
 
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from allworkouts import units
 from catalog.models import MuscleGroup
@@ -21,6 +24,31 @@ register = template.Library()
 def format_set(weight_kg: Decimal, reps: int, unit_system: str) -> str:
     """Weight, multiplication sign, reps: the way lifters say it."""
     return f"{units.format_weight(weight_kg, unit_system)} \N{MULTIPLICATION SIGN} {reps}"
+
+
+@register.simple_tag
+def field_input(field) -> str:
+    """The <input> of a form field whose widget is an Input (text, number, hidden), with the
+    attributes its widget would render (id, required, aria-invalid, aria-describedby, the
+    widget's own), written here rather than through the widget's template: a workout page
+    holds dozens of set fields, and their templates were most of its rendering time."""
+    widget = field.field.widget
+    attrs = field.build_widget_attrs({}, widget)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs["id"] = field.auto_id
+    context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    html = [f'<input type="{escape(context["type"])}" name="{escape(context["name"])}"']
+    if context["value"] is not None:
+        html.append(f' value="{escape(context["value"])}"')
+    # As flatatt: True is a bare attribute, False and None are left out.
+    for name, value in context["attrs"].items():
+        if value is True:
+            html.append(f" {escape(name)}")
+        elif value is not False and value is not None:
+            html.append(f' {escape(name)}="{escape(value)}"')
+    html.append(">")
+    # Safe: every part is escaped above.
+    return mark_safe("".join(html))
 
 
 @register.filter
