@@ -21,5 +21,6 @@ RUN useradd --create-home --uid 10001 allworkouts
 USER allworkouts
 
 EXPOSE 8000
-CMD ["gunicorn", "allworkouts.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", \
+# --preload: the app and every view are imported once, before the workers fork.
+CMD ["gunicorn", "allworkouts.wsgi", "--preload", "--bind", "0.0.0.0:8000", "--workers", "3", \
      "--access-logfile", "-", "--forwarded-allow-ips", "*"]

@@ -3,6 +3,7 @@ server, saturated and then paced, then the set log's statements replayed directl
 are asserted: they depend on the machine."""
 
 import json
+import subprocess
 
 import pytest
 
@@ -50,3 +51,25 @@ def test_the_benchmark_logs_sets_over_http_and_replays_them_without_errors(live_
     } <= set(report["goal_met"])
     # The lifters are gone afterwards.
     assert not User.objects.filter(email__endswith=f"@{LIFTER_EMAIL_DOMAIN}").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_benchmark_starts_gunicorn_on_the_same_database_and_stops_it():
+    ExerciseFactory.create_batch(6)
+
+    report = benchmark(lifters=2, seconds=1, warmup=0, pause=0.2, workers=1)
+
+    assert report["server"] == {"gunicorn_workers": 1, "threads_per_worker": 1}
+    for phase in ("saturated", "paced"):
+        assert all(report[phase][kind]["errors"] == 0 for kind in REQUEST_KINDS), phase
+        set_log = report[phase]["set_log"]
+        # The server wrote to the database the lifters are in: this test's.
+        assert set_log["requests"] > 0, phase
+        assert set_log["saved"] == set_log["answered_ok"], phase
+    assert report["saturated"]["cpu_cores_busy"]["app_server"] > 0
+    # Stopped: no gunicorn of this run is left.
+    leftovers = subprocess.run(
+        ["pgrep", "-f", "gunicorn allworkouts.wsgi --preload --no-control-socket"],
+        capture_output=True,
+    )
+    assert leftovers.stdout == b""

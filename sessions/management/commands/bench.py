@@ -53,9 +53,11 @@ from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+from psycopg.conninfo import make_conninfo
 
 from allworkouts.rls import as_user
 from allworkouts.users.models import User, UserEquipment
+from allworkouts.withdb import role_url
 from catalog.models import Exercise
 from plans.models import WorkoutExercise, WorkoutImportLog, WorkoutPlan
 from records.models import PersonalRecord
@@ -644,7 +646,14 @@ def gunicorn_server(*, workers: int, threads: int):
     """The app under gunicorn on a free loopback port; yields its base URL and the master's
     pid. Always stopped."""
     with tempfile.TemporaryDirectory(prefix="allworkouts-bench-static-") as static_root:
-        environment = {**os.environ, **SERVER_ENVIRONMENT, "BENCH_STATIC_ROOT": static_root}
+        environment = {
+            **os.environ,
+            **SERVER_ENVIRONMENT,
+            "BENCH_STATIC_ROOT": static_root,
+            # The database this process uses, where its lifters are (under pytest, the test
+            # database rather than the one DATABASE_URL names).
+            "DATABASE_URL": _database_url(connection.settings_dict),
+        }
         manage = str(settings.BASE_DIR / "manage.py")
         subprocess.run(
             [sys.executable, manage, "collectstatic", "--no-input", "--verbosity", "0"],
@@ -657,7 +666,7 @@ def gunicorn_server(*, workers: int, threads: int):
             sys.executable,
             "-m",
             "gunicorn",
-            "sessions.management.bench_wsgi",
+            "allworkouts.wsgi",
             "--preload",
             # The default control socket is one path per user: another gunicorn may hold it.
             "--no-control-socket",
@@ -681,6 +690,13 @@ def gunicorn_server(*, workers: int, threads: int):
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
+
+
+def _database_url(database: dict) -> str:
+    server = make_conninfo(host=database["HOST"] or None, port=database["PORT"] or None)
+    return role_url(
+        server, role=database["USER"], password=database["PASSWORD"], database=database["NAME"]
+    )
 
 
 def _free_port() -> int:
