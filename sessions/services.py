@@ -65,6 +65,8 @@ RETURNING id, rest_time_seconds
 # The status of the slot's plan's workout `id`, as a column of the slot query: written out
 # because the equivalent Subquery(OuterRef) costs the set log more to build than the rest of
 # the query (measured by make bench). Deleted workouts are left out, as by the model's manager.
+# It names the outer table as Django does in a query of WorkoutExercise alone: not for use in a
+# queryset that Django might nest or alias.
 WORKOUT_STATUS_SQL = """
 SELECT status FROM workout_session
 WHERE id = %s AND user_id = %s AND deleted_at IS NULL

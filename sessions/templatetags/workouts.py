@@ -11,6 +11,7 @@
 from decimal import Decimal
 
 from django import template
+from django.forms.widgets import Input
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -31,8 +32,15 @@ def field_input(field) -> str:
     """The <input> of a form field whose widget is an Input (text, number, hidden), with the
     attributes its widget would render (id, required, aria-invalid, aria-describedby, the
     widget's own), written here rather than through the widget's template: a workout page
-    holds dozens of set fields, and their templates were most of its rendering time."""
+    holds dozens of set fields, and their templates were most of its rendering time. Any other
+    field renders as usual."""
     widget = field.field.widget
+    if (
+        not isinstance(widget, Input)
+        or field.field.localize
+        or field.field.show_hidden_initial
+    ):
+        return field.as_widget()
     attrs = field.build_widget_attrs({}, widget)
     if field.auto_id and "id" not in widget.attrs:
         attrs["id"] = field.auto_id
@@ -40,11 +48,11 @@ def field_input(field) -> str:
     html = [f'<input type="{escape(context["type"])}" name="{escape(context["name"])}"']
     if context["value"] is not None:
         html.append(f' value="{escape(context["value"])}"')
-    # As flatatt: True is a bare attribute, False and None are left out.
+    # As Django's attrs.html: True is a bare attribute, False is left out.
     for name, value in context["attrs"].items():
         if value is True:
             html.append(f" {escape(name)}")
-        elif value is not False and value is not None:
+        elif value is not False:
             html.append(f' {escape(name)}="{escape(value)}"')
     html.append(">")
     # Safe: every part is escaped above.

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from sessions.forms import SetEditForm, SetLogForm
+from sessions.forms import HistoryFilterForm, SetEditForm, SetLogForm
 from sessions.templatetags.workouts import field_input
 
 
@@ -80,3 +80,10 @@ def test_field_input_marks_a_wrong_field_and_points_at_its_message():
     # What was typed comes back, escaped.
     assert attrs["value"] == "x<\"'&"
     assert "x&lt;&quot;&#x27;&amp;" in field_input(form["reps"])
+
+
+def test_a_field_it_does_not_write_renders_as_django_would():
+    form = HistoryFilterForm({"status": "abandoned"})
+
+    assert field_input(form["status"]) == form["status"].as_widget()
+    assert field_input(form["status"]).startswith("<select")

@@ -5,15 +5,15 @@
    hashing). Leftovers of an interrupted run are removed first; everything is removed at the end.
 2. The app: gunicorn with the production settings on a free loopback port. Each lifter is a
    thread with its own HTTP connection that logs the planned sets of its workout as htmx
-   does, reloads the workout page once on the way, then finishes the workout, opens the history
-   and starts the next one. Twice: saturated (no pause: the lifters keep the server busy, which
-   gives the rate to set against the ceiling), then paced (each lifter pauses about `--pause`
-   seconds between requests, a gym's worth of lifters compressed in time, which gives the
-   latency a lifter meets when the server is not overrun).
+   does, reloads the workout page once halfway, then finishes the workout, starts the next one,
+   opens the history and lands on the new workout. Twice: saturated (no pause: the lifters
+   keep the server busy, which gives the rate to set against the ceiling), then paced (each
+   lifter pauses about `--pause` seconds between requests, a gym's worth of lifters compressed
+   in time, which gives the latency a lifter meets when the server is not overrun).
 3. The ceiling: the SQL statements of one set log, captured from a real request through the
    Django test client, replayed with psycopg at the same concurrency on the same database, each
    iteration in its own transaction opened by the row-level security setting, as in the app.
-   Its rate over the app's set-log rate says how much the app adds to the database's own work.
+   The app's set-log rate over its rate says how much the app adds to the database's own work.
 
 One JSON object goes to stdout; progress goes to stderr.
 """
@@ -74,9 +74,6 @@ PLAN_NAME = "Bench plan"
 PLAN_EXERCISES = 6
 SETS_PER_EXERCISE = 3
 HISTORY_WORKOUTS = 12  # 12 workouts x 18 sets: 216 past sets per lifter
-# htmx swaps rows while sets are logged; a phone reloads the whole workout page only now and
-# then (the screen locked, the tab restored): here once mid-workout, besides landing on it.
-WORKOUT_PAGE_EVERY = 9
 REQUEST_KINDS = ("set_log", "workout_page", "history_page", "start_finish")
 # The paced phase: a lifter rests one to three minutes between sets, so 32 lifters pausing a
 # second stand for a gym floor of a few thousand.
@@ -308,13 +305,16 @@ class Tally:
     errors: Counter = field(default_factory=Counter)
     succeeded: Counter = field(default_factory=Counter)
     last_end: float = 0.0
+    # Lifters whose thread ended before the window did (an exception, or a workout that could
+    # not be started): fewer lifters than asked for were measured.
+    stopped_early: int = 0
 
     def record(self, kind: str, started: float, ended: float, ok: bool) -> None:
         if ok:
             self.succeeded[kind] += 1
         else:
             self.errors[kind] += 1
-        if started >= self.window.measure_from:
+        if self.window.measure_from <= started < self.window.until:
             self.latencies[kind].append(ended - started)
             self.last_end = max(self.last_end, ended)
 
@@ -327,6 +327,7 @@ class Tally:
             total.errors.update(tally.errors)
             total.succeeded.update(tally.succeeded)
             total.last_end = max(total.last_end, tally.last_end)
+            total.stopped_early += tally.stopped_early
         return total
 
     def measured_seconds(self) -> float:
@@ -355,8 +356,16 @@ def _percentile_ms(ordered: list[float], percent: int) -> float | None:
 def run_threads(target, lifters: list[Lifter], window: Window, cpu: "CpuMeter") -> Tally:
     """Run target(lifter, tally) in a thread per lifter; `cpu` is read over the measured part."""
     tallies = [Tally(window=window) for _ in lifters]
+
+    def counting_a_crash(lifter: Lifter, tally: Tally) -> None:
+        try:
+            target(lifter, tally)
+        except Exception:
+            logger.exception("%s stopped early.", lifter.user.email)
+            tally.stopped_early += 1
+
     threads = [
-        threading.Thread(target=target, args=(lifter, tally), name=f"lifter-{index}")
+        threading.Thread(target=counting_a_crash, args=(lifter, tally), name=f"lifter-{index}")
         for index, (lifter, tally) in enumerate(zip(lifters, tallies, strict=True))
     ]
     for thread in threads:
@@ -542,10 +551,9 @@ def lift(
         # Landing on the workout page gives the CSRF token, as in a browser.
         if timed_then_pause("workout_page", phone.get, _workout_path(lifter)) is None:
             return
+        planned = lifter.planned_sets()
         while not window.over():
-            for logged, (position, slot_id, exercise_id, number) in enumerate(
-                lifter.planned_sets(), start=1
-            ):
+            for logged, (position, slot_id, exercise_id, number) in enumerate(planned, start=1):
                 if window.over():
                     return
                 reps, weight = set_values(position, number, lifter.workouts)
@@ -558,9 +566,12 @@ def lift(
                 }
                 path = reverse("workout_set_log", args=[lifter.workout_id, slot_id])
                 timed_then_pause("set_log", phone.post, path, form, htmx=True)
-                if logged % WORKOUT_PAGE_EVERY == 0:
+                if logged == len(planned) // 2:
                     timed_then_pause("workout_page", phone.get, _workout_path(lifter))
+            if window.over():
+                return
             if not _next_workout(phone, lifter, history, timed_then_pause):
+                tally.stopped_early += 1
                 return
     finally:
         phone.close()
@@ -571,7 +582,7 @@ def _workout_path(lifter: Lifter) -> str:
 
 
 def _next_workout(phone: Phone, lifter: Lifter, history: str, timed_then_pause) -> bool:
-    """Finish, look at the history, start the next workout and land on it."""
+    """Finish, start the next workout, look at the history and land on the new workout."""
     finish = reverse("workout_finish", args=[lifter.workout_id])
     start = reverse("workout_start", args=[lifter.plan_id])
     finished = timed_then_pause(
@@ -623,6 +634,7 @@ def drive(
     result = {kind: tally.summary(kind) for kind in REQUEST_KINDS}
     result["set_log"]["answered_ok"] = tally.succeeded["set_log"]
     result["set_log"]["saved"] = saved
+    result["lifters_stopped_early"] = tally.stopped_early
     result["cpu_cores_busy"] = cpu.cores
     result["set_logs_per_cpu_second"] = _per_cpu_second(
         result["set_log"]["rps"], cpu.cores, ("app_server", "database")
@@ -677,19 +689,38 @@ def gunicorn_server(*, workers: int, threads: int):
         ]
         if threads > 1:
             command += ["--worker-class", "gthread", "--threads", str(threads)]
+        # Its own process group, so that stopping it stops the workers too, whatever happens
+        # to the master.
         server = subprocess.Popen(
-            command, env=environment, cwd=settings.BASE_DIR, stdout=sys.stderr
+            command,
+            env=environment,
+            cwd=settings.BASE_DIR,
+            stdout=sys.stderr,
+            start_new_session=True,
         )
         try:
             _wait_until_healthy(server, port)
             yield f"http://127.0.0.1:{port}", server.pid
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            _stop_group(server)
+
+
+def _stop_group(server: subprocess.Popen) -> None:
+    for stop, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, None)):
+        with suppress(ProcessLookupError):
+            os.killpg(server.pid, stop)
+        try:
+            server.wait(timeout=wait)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    # Workers outlive a master killed outright for a moment: wait until none is left.
+    for _ in range(100):
+        try:
+            os.killpg(server.pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
 
 
 def _database_url(database: dict) -> str:
@@ -728,7 +759,7 @@ def _wait_until_healthy(server: subprocess.Popen, port: int) -> None:
 
 
 @dataclass(frozen=True)
-class Role:
+class Varying:
     """A parameter that changes from one set log to the next (a lifter's id, the set number,
     the idempotency key...), or its text form."""
 
@@ -778,21 +809,21 @@ class SetLogScript:
                     statement.execute(cursor, values)
 
 
-def _templated(value, roles: dict):
+def _templated(value, varying: dict):
     if isinstance(value, list | tuple):
-        return type(value)(_templated(item, roles) for item in value)
+        return type(value)(_templated(item, varying) for item in value)
     if isinstance(value, dict):
-        return {key: _templated(item, roles) for key, item in value.items()}
-    for name, role_value in roles.items():
-        if type(value) is type(role_value) and value == role_value:
-            return Role(name)
-        if type(role_value) is int and type(value) is str and value == str(role_value):
-            return Role(name, as_text=True)
+        return {key: _templated(item, varying) for key, item in value.items()}
+    for name, varying_value in varying.items():
+        if type(value) is type(varying_value) and value == varying_value:
+            return Varying(name)
+        if type(varying_value) is int and type(value) is str and value == str(varying_value):
+            return Varying(name, as_text=True)
     return value
 
 
 def _filled(template, values: dict):
-    if isinstance(template, Role):
+    if isinstance(template, Varying):
         value = values[template.name]
         return str(value) if template.as_text else value
     if isinstance(template, list | tuple):
@@ -804,10 +835,11 @@ def _filled(template, values: dict):
 
 def capture_set_log(lifters: list[Lifter]) -> SetLogScript:
     """Log one set through the Django test client (every middleware, the view, the service)
-    and turn the statements it runs into a script with the varying values as roles.
+    and turn the statements it runs into a script with placeholders for the varying values.
 
-    A parameter becomes a role when it equals that role's value, so the capture uses a lifter
-    and slot whose ids differ from one another, and a set number and reps that differ from them.
+    A parameter becomes a placeholder when it equals one of the varying values, so the capture
+    uses a lifter and slot whose ids differ from one another, and a set number and reps that
+    differ from them.
     """
     for lifter in lifters:
         for slot_id, exercise_id in lifter.slots:
@@ -847,7 +879,7 @@ def _capture(lifter: Lifter, slot_id: int, exercise_id: int, ids: set[int]) -> S
         logged = ExerciseSession.objects.filter(idempotency_key=key).first()
     if response.status_code != 200 or logged is None:
         raise CommandError(f"The captured set log failed ({response.status_code}).")
-    roles = {
+    varying = {
         "user_id": lifter.user.pk,
         "session_key": lifter.session_key,
         "workout_id": lifter.workout_id,
@@ -860,16 +892,16 @@ def _capture(lifter: Lifter, slot_id: int, exercise_id: int, ids: set[int]) -> S
         "now": logged.created_at,
         "set_id": logged.pk,
     }
-    numbers = [value for value in roles.values() if type(value) is int]
+    numbers = [value for value in varying.values() if type(value) is int]
     if len(set(numbers)) != len(numbers):
-        raise CommandError(f"Two roles of the captured set log share a value: {roles}.")
+        raise CommandError(f"Two varying values of the captured set log share a value: {varying}.")
     if any(many for _sql, _params, many in captured):
         raise CommandError("The set log ran executemany(); the replay does not know it.")
     statements = [
         Statement(
             sql=sql,
-            params=(template := _templated(params, roles)),
-            returns_set_id=Role("idempotency_key") in _roles_in(template),
+            params=(template := _templated(params, varying)),
+            returns_set_id=Varying("idempotency_key") in _varying_in(template),
         )
         for sql, params, _many in captured
     ]
@@ -881,13 +913,13 @@ def _capture(lifter: Lifter, slot_id: int, exercise_id: int, ids: set[int]) -> S
     return SetLogScript(statements[:opening], statements[opening:])
 
 
-def _roles_in(template) -> list[Role]:
-    if isinstance(template, Role):
+def _varying_in(template) -> list[Varying]:
+    if isinstance(template, Varying):
         return [template]
     if isinstance(template, list | tuple):
-        return [role for item in template for role in _roles_in(item)]
+        return [role for item in template for role in _varying_in(item)]
     if isinstance(template, dict):
-        return [role for item in template.values() for role in _roles_in(item)]
+        return [role for item in template.values() for role in _varying_in(item)]
     return []
 
 
@@ -952,6 +984,7 @@ def ceiling(*, lifters: list[Lifter], seconds: float, warmup: float) -> dict:
         "errors": summary["errors"],
         "answered_ok": tally.succeeded["set_log"],
         "saved": sets_saved(lifters) - before,
+        "lifters_stopped_early": tally.stopped_early,
         "cpu_cores_busy": cpu.cores,
         "set_logs_per_cpu_second": _per_cpu_second(
             summary["rps"], cpu.cores, ("bench_process", "database")
@@ -988,7 +1021,7 @@ def benchmark(
                     pause=pause,
                     server_pid=pid,
                 )
-            server = {"gunicorn_workers": workers, "threads_per_worker": threads}
+            server = {"gunicorn_workers": workers, "threads_per_worker": threads, "pid": pid}
         else:
             saturated, paced = _drive_twice(
                 base_url=base_url, lifters=people, seconds=seconds, warmup=warmup, pause=pause
@@ -1003,9 +1036,11 @@ def benchmark(
         "no_errors": all(
             sum(phase[kind]["errors"] for kind in REQUEST_KINDS) == 0
             and phase["set_log"]["answered_ok"] == phase["set_log"]["saved"]
+            and phase["lifters_stopped_early"] == 0
             for phase in (saturated, paced)
         )
-        and direct["errors"] == 0,
+        and direct["errors"] == 0
+        and direct["lifters_stopped_early"] == 0,
         "set_log_p95_under_50_ms_paced": _under(paced["set_log"]["p95_ms"], GOAL_P95_MS),
         "set_log_p95_under_50_ms_saturated": _under(saturated["set_log"]["p95_ms"], GOAL_P95_MS),
         "ratio_at_least_0_35": ratio is not None and ratio >= GOAL_RATIO,
@@ -1109,7 +1144,10 @@ class Command(BaseCommand):
                 history_workouts=options["history_workouts"],
             )
         except KeyboardInterrupt:
-            raise CommandError("Interrupted: the server is stopped, the lifters removed.") from None
+            raise CommandError(
+                "Interrupted: the server is stopped and the lifters removed (if the removal was "
+                "cut short too, the next run removes them)."
+            ) from None
         finally:
             signal.signal(signal.SIGTERM, previous)
         self.stdout.write(json.dumps(report, indent=2))
