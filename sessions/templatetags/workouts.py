@@ -35,11 +35,7 @@ def field_input(field) -> str:
     holds dozens of set fields, and their templates were most of its rendering time. Any other
     field renders as usual."""
     widget = field.field.widget
-    if (
-        not isinstance(widget, Input)
-        or field.field.localize
-        or field.field.show_hidden_initial
-    ):
+    if not isinstance(widget, Input) or field.field.localize or field.field.show_hidden_initial:
         return field.as_widget()
     attrs = field.build_widget_attrs({}, widget)
     if field.auto_id and "id" not in widget.attrs:
