@@ -1107,8 +1107,8 @@ class Command(BaseCommand):
             "--workers",
             type=int,
             # Not gunicorn's 2 x cores + 1: here the database and the lifters share the cores,
-            # and cores + 1 sync workers logged about 10 % more sets per second (3 against 5
-            # on two cores, in 30 s runs).
+            # and cores + 1 sync workers logged about 8 % more sets per second (3 against 5 on
+            # two cores, averaged over three runs each).
             default=cores + 1,
             help=f"gunicorn workers (cores + 1 = {cores + 1}).",
         )
