@@ -6,7 +6,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from allworkouts.rls import as_user
-from allworkouts.users.models import UserEquipment
+from allworkouts.users.selectors import owned_equipment_ids
 from catalog.models import BODYWEIGHT, Exercise, MuscleGroup
 from catalog.selectors import exercise_search
 from plans.models import WorkoutExercise, WorkoutPlan
@@ -125,7 +125,7 @@ def plan_editor(*, user, plan_id: int, search: ExerciseSearch | None = None) -> 
             .prefetch_related("exercise__equipment")
             .order_by("sequence")
         )
-        owned = _owned_equipment_ids(user)
+        owned = owned_equipment_ids(user=user)
         results = _picker_results(search, owned) if search else []
     return PlanEditor(
         plan=plan,
@@ -136,12 +136,12 @@ def plan_editor(*, user, plan_id: int, search: ExerciseSearch | None = None) -> 
 
 def exercise_picker(*, user, search: ExerciseSearch) -> list[PickerResult]:
     with as_user(user):
-        return _picker_results(search, _owned_equipment_ids(user))
+        return _picker_results(search, owned_equipment_ids(user=user))
 
 
 def exercise_missing_equipment(*, user, exercise: Exercise) -> list[str]:
     with as_user(user):
-        return missing_equipment(exercise, _owned_equipment_ids(user))
+        return missing_equipment(exercise, owned_equipment_ids(user=user))
 
 
 def missing_equipment(exercise: Exercise, owned_equipment_ids: set[int]) -> list[str]:
@@ -152,10 +152,6 @@ def missing_equipment(exercise: Exercise, owned_equipment_ids: set[int]) -> list
         for equipment in exercise.equipment.all()
         if equipment.id not in owned_equipment_ids and equipment.name != BODYWEIGHT
     ]
-
-
-def _owned_equipment_ids(user) -> set[int]:
-    return set(UserEquipment.objects.filter(user=user).values_list("equipment_id", flat=True))
 
 
 def _picker_results(search: ExerciseSearch, owned: set[int]) -> list[PickerResult]:

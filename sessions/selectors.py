@@ -32,7 +32,7 @@ from django.forms import Form
 from django.utils import timezone
 
 from allworkouts.rls import as_user
-from allworkouts.users.models import UserEquipment
+from allworkouts.users.selectors import owned_equipment_ids
 from catalog.models import BODYWEIGHT, Exercise, ExerciseEquipment
 from plans.models import WorkoutExercise
 from plans.selectors import missing_equipment
@@ -292,10 +292,6 @@ def exercise_swap_candidates(
         .exclude(pk__in=exclude_ids)
         .prefetch_related("equipment")[:limit]
     )
-
-
-def owned_equipment_ids(*, user) -> set[int]:
-    return set(UserEquipment.objects.filter(user=user).values_list("equipment_id", flat=True))
 
 
 def _swap_candidates(exercise: Exercise, owned_equipment_ids: set[int]) -> QuerySet[Exercise]:

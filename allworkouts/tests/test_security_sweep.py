@@ -1,4 +1,5 @@
-"""Every URL that takes an id, found in the URLconf: another user's ids answer 404.
+"""Every URL that takes an id, found in the URLconf: another user's ids answer 404, and the
+same URL finds the rows for their owner.
 
 New URLs are covered without anyone remembering them: a URL whose id parameter is not in
 OTHER_USERS_ROW below fails the sweep until someone says whose row that parameter names.
@@ -8,9 +9,11 @@ import re
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from allworkouts.rls import as_user
 from catalog.tests.factories import ExerciseFactory
+from plans.models import WorkoutPlan
 from plans.tests.factories import WorkoutExerciseFactory
 from sessions.tests.factories import ExerciseSessionFactory
 
@@ -94,6 +97,15 @@ def test_another_users_ids_answer_404(client, user, other_user, route, pattern):
     answers = {method: getattr(client, method)(url).status_code for method in ("get", "post")}
     assert set(answers.values()) <= {404, 405}, f"{url}: {answers}"
     assert 404 in answers.values(), f"{url}: {answers}"
+    # The same URL finds the rows for their owner: the 404 above is the owner filter's doing,
+    # not a URL that names nothing.
+    if pattern.name == "plan_restore":
+        # Restoring finds only a deleted plan.
+        with as_user(other_user):
+            WorkoutPlan.all_objects.filter(pk=rows["plan_id"]).update(deleted_at=timezone.now())
+    client.force_login(other_user)
+    owners = {method: getattr(client, method)(url).status_code for method in ("get", "post")}
+    assert 404 not in owners.values(), f"{url} as its owner: {owners}"
 
 
 ANONYMOUS_ALLOWED = ("healthz", "accounts/")
