@@ -160,6 +160,10 @@ def workout_latest_set(*, user, workout_id: int) -> ExerciseSession | None:
     )
 
 
+def workout_set_count(*, user, workout_id: int) -> int:
+    return ExerciseSession.objects.filter(workout_session_id=workout_id, user=user).count()
+
+
 def workout_get(*, user, workout_id: int) -> WorkoutSession:
     """The user's workout unless deleted; raises WorkoutSession.DoesNotExist otherwise."""
     return WorkoutSession.objects.get(pk=workout_id, user=user)

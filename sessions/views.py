@@ -54,9 +54,11 @@ from sessions.selectors import (
     records_held,
     workout_deleted_get,
     workout_detail,
+    workout_get,
     workout_history,
     workout_latest_set,
     workout_page,
+    workout_set_count,
     workout_sets_export,
     workout_swap_candidates,
 )
@@ -290,18 +292,24 @@ def workout_page_view(request, workout_id: int):
 @request_transaction
 @require_POST
 def workout_finish_view(request, workout_id: int):
-    page = _load_page(request, workout_id)
     form = FinishForm(request.POST)
     if not form.is_valid():
+        # Someone else's workout is not found, whatever was posted.
+        try:
+            workout_get(user=request.user, workout_id=workout_id)
+        except WorkoutSession.DoesNotExist:
+            raise Http404 from None
         raise BadRequest("Say whether the workout is finished or abandoned.")
     status = form.cleaned_data["status"]
     try:
         services.workout_finish(user=request.user, workout_id=workout_id, status=status)
+    except services.NotFound:
+        raise Http404 from None
     except services.WorkoutNotInProgress:
         return _workout_over(request, workout_id)
     request.session.pop(_state_key(workout_id), None)
-    logged = page.logged_count
     if status == SessionStatus.COMPLETED:
+        logged = workout_set_count(user=request.user, workout_id=workout_id)
         messages.success(request, f"Workout finished: {logged} set{pluralize(logged)} logged.")
     else:
         messages.info(request, "Workout abandoned. The sets you logged are kept.")

@@ -37,6 +37,10 @@ SETS_PER_EXERCISE = 3
 # the swapped-in exercise. The page: the same three, then the selector's queries.
 SET_LOG_QUERIES = 10
 WORKOUT_PAGE_QUERIES = 13
+# Finishing: the same three, the workout locked and updated and its sets counted for the
+# message, in the request's transaction (BEGIN and COMMIT count here); then the web session
+# saved without the workout's page state, in a transaction of its own.
+FINISH_QUERIES = 11
 
 
 def past_workout(user, plan, *, days_ago: int, deleted=False, **sets_by_exercise):
@@ -264,6 +268,25 @@ def test_logging_a_set_runs_a_fixed_number_of_queries(
         assert (
             ExerciseSession.objects.get(idempotency_key=data["idempotency_key"]).exercise == swap_to
         )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_finishing_runs_a_fixed_number_of_queries(
+    logged_in_client, long_history, gym, django_assert_num_queries
+):
+    plan, slots = long_history
+    workout = start(logged_in_client, plan)
+    for slot in slots[:4]:
+        log(logged_in_client, workout, slot, 1)
+    logged_in_client.post(reverse("workout_set_add", args=[workout.pk, slots[0].pk]))
+
+    with django_assert_num_queries(FINISH_QUERIES):
+        response = logged_in_client.post(
+            reverse("workout_finish", args=[workout.pk]), {"status": "completed"}
+        )
+
+    assert response.status_code == 302
+    assert "Workout finished: 4 sets logged." in text(page(logged_in_client, workout))
 
 
 def test_an_exercise_taken_out_of_the_plan_keeps_the_sets_this_workout_logged(
