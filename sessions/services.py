@@ -17,6 +17,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from allworkouts.rows import columns, model_from_row
 from catalog.models import Exercise
 from plans.models import WorkoutExercise, WorkoutPlan
 from records.services import (
@@ -61,17 +62,13 @@ RETURNING id, rest_time_seconds
 """
 
 
-def _columns(model, alias: str) -> str:
-    return ", ".join(f'{alias}."{field.column}"' for field in model._meta.concrete_fields)
-
-
 # The slot of a set log with its exercise, locked, and the status of the workout `workout_id`
 # when that workout is the user's, not deleted and of the slot's plan (no row otherwise).
 # Written out because building the same ORM query cost the set log more CPU than anything else
-# it does (1.1 ms of about 5, measured by make bench's profile). The model's managers would
+# it does (1.1 ms of about 5, measured in process). The model's managers would
 # leave out the deleted slot and workout, as here.
 SLOT_SQL = f"""
-SELECT w.status, {_columns(WorkoutExercise, "s")}, {_columns(Exercise, "e")}
+SELECT w.status, {columns(WorkoutExercise, "s")}, {columns(Exercise, "e")}
 FROM workout_exercise s
 JOIN exercise e ON e.id = s.exercise_id
 JOIN workout_session w
@@ -277,12 +274,12 @@ def workout_set_log(
             found = cursor.fetchone()
         if found is None:
             raise NotFound
-        workout_status, *columns = found
+        workout_status, *values = found
         if workout_status != SessionStatus.IN_PROGRESS:
             raise WorkoutNotInProgress(workout_id, workout_status)
         slot_fields = len(WorkoutExercise._meta.concrete_fields)
-        slot = _model_from_row(WorkoutExercise, columns[:slot_fields])
-        slot.exercise = _model_from_row(Exercise, columns[slot_fields:])
+        slot = model_from_row(WorkoutExercise, values[:slot_fields])
+        slot.exercise = model_from_row(Exercise, values[slot_fields:])
         exercise = _equivalent_exercise(slot, exercise_id)
 
         now = timezone.now()
@@ -380,16 +377,6 @@ def workout_set_delete(
         ExerciseSession.objects.filter(pk=logged.pk, user=user).delete()
         logged.pk = None
     return logged
-
-
-def _model_from_row(model, values: list):
-    """The instance the ORM would build from a row of the model's concrete columns, in order
-    (each field's conversion from the database applied)."""
-    converted = [
-        field.from_db_value(value, None, connection) if hasattr(field, "from_db_value") else value
-        for field, value in zip(model._meta.concrete_fields, values, strict=True)
-    ]
-    return model.from_db(connection.alias, None, converted)
 
 
 def _violated_constraint(error: IntegrityError) -> str:
