@@ -452,7 +452,7 @@ def workout_set_update_view(request, workout_id: int, set_id: int):
         )
     data = form.cleaned_data
     try:
-        services.workout_set_update(
+        updated = services.workout_set_update(
             user=request.user,
             workout_id=workout_id,
             set_id=set_id,
@@ -464,20 +464,20 @@ def workout_set_update_view(request, workout_id: int, set_id: int):
         raise Http404 from None
     except services.WorkoutNotInProgress:
         return _workout_over(request, workout_id)
-    except services.SetChanged:
+    except services.SetChanged as changed:
         typed = format_set(data["weight_kg"], data["reps"], request.user.unit_system)
-        page = _load_page(request, workout_id)
-        row = _find_logged_row(page, set_id)
+        current = changed.logged_set
+        row = logged_row(current.workout_exercise, current, _badges(request, current))
         row.notice = CHANGED_NOTICE.format(typed=typed)
         if not request.htmx:
             messages.warning(request, row.notice)
             return _back_to_page(request, workout_id, row.element_id)
-        return _row_fragment(request, page.workout, row)
-    page = _load_page(request, workout_id)
-    row = _find_logged_row(page, set_id)
+        return _row_fragment(request, _workout_ref(workout_id), row)
+    # The row alone: the set's slot and exercise came with it, and only its badges may differ.
+    row = logged_row(updated.workout_exercise, updated, _badges(request, updated))
     if not request.htmx:
         return _back_to_page(request, workout_id, row.element_id)
-    return _row_fragment(request, page.workout, row)
+    return _row_fragment(request, _workout_ref(workout_id), row)
 
 
 @request_transaction
