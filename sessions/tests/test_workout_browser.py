@@ -68,6 +68,8 @@ def test_a_workout_on_a_phone(phone, assert_accessible, user, live_server):
     phone.get_by_role("button", name="Start Push day").click()
     expect(phone).to_have_url(re.compile(r"/workouts/\d+/$"))
     expect(phone.get_by_role("heading", name="1. Bench press")).to_be_visible()
+    # workout.js is deferred: the heading can show before it has run.
+    phone.wait_for_function("window.wakeLocks > 0")
     assert phone.evaluate("window.wakeLocks") == 1
     assert phone.evaluate("document.documentElement.scrollWidth") <= phone.viewport_size["width"]
     assert_accessible(phone, "workout")
