@@ -9,11 +9,12 @@ from django.db import connection
 from allworkouts.rows import columns, model_from_row
 from allworkouts.users.models import User
 
+USER_SQL = f'SELECT {columns(User, "u")} FROM "{User._meta.db_table}" AS u WHERE u.id = %s'
+
 
 def _user_by_id(user_id) -> User | None:
-    table = connection.ops.quote_name(User._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {columns(User, 'u')} FROM {table} AS u WHERE u.id = %s", [user_id])
+        cursor.execute(USER_SQL, [user_id])
         found = cursor.fetchone()
     return None if found is None else model_from_row(User, found)
 
