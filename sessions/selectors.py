@@ -160,6 +160,19 @@ def workout_latest_set(*, user, workout_id: int) -> ExerciseSession | None:
     )
 
 
+def workout_set_get(*, user, workout_id: int, set_id: int) -> ExerciseSession:
+    """A logged set of the user's workout (not deleted), with its exercise, slot and workout;
+    raises ExerciseSession.DoesNotExist otherwise."""
+    return ExerciseSession.objects.select_related(
+        "exercise", "workout_exercise", "workout_session"
+    ).get(
+        pk=set_id,
+        workout_session_id=workout_id,
+        user=user,
+        workout_session__deleted_at__isnull=True,
+    )
+
+
 def workout_set_count(*, user, workout_id: int) -> int:
     return ExerciseSession.objects.filter(workout_session_id=workout_id, user=user).count()
 

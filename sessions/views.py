@@ -59,6 +59,7 @@ from sessions.selectors import (
     workout_latest_set,
     workout_page,
     workout_set_count,
+    workout_set_get,
     workout_sets_export,
     workout_swap_candidates,
 )
@@ -135,21 +136,27 @@ def _save_page_state(request, workout_id: int, state: PageState) -> None:
 # Rendering
 
 
-def _with_forms(row: SetRow, user) -> SetRow:
-    """Give a row without a form the one it shows: an edit form for a logged set, a log form
-    (prefilled, with a fresh idempotency key) for a set still to log."""
+def _with_forms(row: SetRow, user, *, editing: bool = False) -> SetRow:
+    """Give a row without a form the one it shows: a log form (prefilled, with a fresh
+    idempotency key) for a set still to log; for a logged set, an edit form when `editing` or
+    when the row carries a notice. Otherwise a logged set shows an Edit link that fetches its
+    form: a page of logged sets renders a third faster without a form in every row."""
     if row.form is not None or row.skipped:
         return row
     if row.logged is not None:
-        row.form = SetEditForm(
-            unit_system=user.unit_system,
-            auto_id=f"workout-set-edit-{row.logged.pk}-%s",
-            initial={
-                "reps": row.logged.reps,
-                "weight": units.from_kg(row.logged.weight, user.unit_system),
-                "version": row.logged.version,
-            },
-        )
+        if editing or row.notice:
+            row.form = SetEditForm(
+                unit_system=user.unit_system,
+                auto_id=f"workout-set-edit-{row.logged.pk}-%s",
+                initial={
+                    "reps": row.logged.reps,
+                    "weight": units.from_kg(row.logged.weight, user.unit_system),
+                    "version": row.logged.version,
+                },
+            )
+            if editing:
+                # Opened by a tap on Edit: the keyboard comes up on the reps.
+                row.form.fields["reps"].widget.attrs["autofocus"] = True
     else:
         row.form = SetLogForm(
             unit_system=user.unit_system,
@@ -433,9 +440,32 @@ def _find_logged_row(page: WorkoutPage, set_id: int) -> SetRow:
     raise Http404
 
 
+def _row_opened_for_edit(request, workout_id: int, set_id: int) -> tuple[WorkoutSession, SetRow]:
+    """A logged set's row with its edit form, without loading the page around it."""
+    try:
+        logged = workout_set_get(user=request.user, workout_id=workout_id, set_id=set_id)
+    except ExerciseSession.DoesNotExist:
+        raise Http404 from None
+    row = logged_row(logged.workout_exercise, logged, _badges(request, logged))
+    return logged.workout_session, _with_forms(row, request.user, editing=True)
+
+
 @request_transaction
-@require_POST
+@require_http_methods(["GET", "POST"])
 def workout_set_update_view(request, workout_id: int, set_id: int):
+    """GET: the set's row with its edit form open (htmx), or the page with it open. POST: save
+    the edit."""
+    if request.method == "GET":
+        if not request.htmx:
+            page = _load_page(request, workout_id)
+            if over := _require_in_progress(request, page):
+                return over
+            _with_forms(_find_logged_row(page, set_id), request.user, editing=True)
+            return _full_page(request, page)
+        workout, row = _row_opened_for_edit(request, workout_id, set_id)
+        if workout.status != SessionStatus.IN_PROGRESS:
+            return _workout_over(request, workout_id)
+        return _row_fragment(request, workout, row)
     form = SetEditForm(
         request.POST, unit_system=request.user.unit_system, auto_id=f"workout-set-edit-{set_id}-%s"
     )
@@ -669,11 +699,12 @@ def _detail_page(request, detail: WorkoutDetail, **extra):
     return _vary(reswap(retarget(response, "#workout-detail"), "outerHTML"))
 
 
-def _detail_row_fragment(request, detail: WorkoutDetail, row: SetRow):
-    """One row again: with the errors of its form, or the note that it changed elsewhere."""
+def _detail_row_fragment(request, workout: WorkoutSession, row: SetRow):
+    """One row again: its edit form opened, with the errors of its form, or with the note that
+    it changed elsewhere."""
     html = render_to_string(
         f"{TEMPLATE}#workout-set",
-        {"workout": detail.workout, "row": row, "read_back": True},
+        {"workout": workout, "row": row, "read_back": True},
         request=request,
     )
     return _vary(HttpResponse(html))
@@ -686,8 +717,19 @@ def workout_detail_view(request, workout_id: int):
 
 
 @request_transaction
-@require_POST
+@require_http_methods(["GET", "POST"])
 def workout_detail_set_update_view(request, workout_id: int, set_id: int):
+    """GET: the set's row with its edit form open (htmx), or the page with it open. POST: save
+    the correction."""
+    if request.method == "GET":
+        if not request.htmx:
+            detail = _load_detail(request, workout_id)
+            _with_forms(_detail_row(detail, set_id), request.user, editing=True)
+            return _detail_page(request, detail)
+        workout, row = _row_opened_for_edit(request, workout_id, set_id)
+        if workout.status == SessionStatus.IN_PROGRESS:
+            return _back_to_page(request, workout_id)
+        return _detail_row_fragment(request, workout, row)
     form = SetEditForm(
         request.POST, unit_system=request.user.unit_system, auto_id=f"workout-set-edit-{set_id}-%s"
     )
@@ -698,7 +740,7 @@ def workout_detail_set_update_view(request, workout_id: int, set_id: int):
             raise BadRequest("The form lacks the version of the set it was rendered from.")
         row.form = form
         if request.htmx:
-            return _detail_row_fragment(request, detail, row)
+            return _detail_row_fragment(request, detail.workout, row)
         return _detail_page(request, detail)
     data = form.cleaned_data
     try:
@@ -721,7 +763,7 @@ def workout_detail_set_update_view(request, workout_id: int, set_id: int):
         if not request.htmx:
             messages.warning(request, row.notice)
             return _redirect(request, _detail_url(workout_id, row.element_id))
-        return _detail_row_fragment(request, detail, row)
+        return _detail_row_fragment(request, detail.workout, row)
     if not request.htmx:
         row = logged_row(updated.workout_exercise, updated, [])
         return _redirect(request, _detail_url(workout_id, row.element_id))

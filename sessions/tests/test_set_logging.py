@@ -22,6 +22,7 @@ from sessions.tests.workout_pages import (
     log,
     log_data,
     log_form,
+    open_edit,
     page,
     row_html,
     sets_of,
@@ -123,10 +124,59 @@ def test_a_set_logged_from_another_tab_is_shown_not_logged_twice(
     assert [s.weight for s in sets_of(user, workout)] == [Decimal("100")]
 
 
+def test_a_logged_set_shows_an_edit_link_that_opens_its_form(
+    logged_in_client, user, workout, squat
+):
+    logged_answer = log(logged_in_client, workout, squat, 1, reps=5, weight="100")
+    html = page(logged_in_client, workout)
+    (logged,) = sets_of(user, workout)
+    edit_url = reverse("workout_set_update", args=[workout.pk, logged.pk])
+
+    # Neither the set log's answer nor the page carries a form per logged set.
+    for shown in (logged_answer.content.decode(), row_html(html, squat, 1)):
+        assert 'name="version"' not in shown
+        assert f'href="{edit_url}#workout-set-{squat.pk}-1" hx-get="{edit_url}"' in shown
+        assert 'aria-label="Edit set 1 of Back squat"' in shown
+
+    opened = logged_in_client.get(edit_url, **HTMX)
+    answer = opened.content.decode()
+    assert opened.status_code == 200
+    assert answer.lstrip().startswith(f'<li id="workout-set-{squat.pk}-1"')
+    assert '<details class="set-edit" open>' in answer
+    assert f'id="workout-set-edit-{logged.pk}-reps"' in answer
+    assert " autofocus" in answer
+    assert edit_form(answer, squat, 1)[1] | {"csrfmiddlewaretoken": ""} == {
+        "csrfmiddlewaretoken": "",
+        "version": "1",
+        "reps": "5",
+        "weight": "100",
+    }
+
+    # Without JavaScript the link opens the page with that row's form, and only that one.
+    plain = logged_in_client.get(edit_url).content.decode()
+    assert "<html" in plain
+    assert plain.count('<details class="set-edit" open>') == 1
+    assert '<details class="set-edit" open>' in row_html(plain, squat, 1)
+
+
+def test_a_finished_workouts_set_does_not_open_on_the_gym_floor(
+    logged_in_client, user, workout, squat
+):
+    log(logged_in_client, workout, squat, 1)
+    (logged,) = sets_of(user, workout)
+    logged_in_client.post(reverse("workout_finish", args=[workout.pk]), {"status": "completed"})
+    edit_url = reverse("workout_set_update", args=[workout.pk, logged.pk])
+
+    for htmx in (True, False):
+        answer = logged_in_client.get(edit_url, **headers(htmx))
+        assert answer.status_code == (200 if htmx else 302)
+        assert 'name="version"' not in answer.content.decode()
+
+
 def test_a_stale_edit_is_refused_with_the_current_values(logged_in_client, user, workout, squat):
     log(logged_in_client, workout, squat, 1, reps=5, weight="100")
     stale_page = page(logged_in_client, workout)
-    action, fields = edit_form(stale_page, squat, 1)
+    action, fields = open_edit(logged_in_client, stale_page, squat, 1)
     logged_in_client.post(action, fields | {"reps": "4"}, **HTMX)
 
     refused = logged_in_client.post(action, fields | {"reps": "6", "weight": "105"}, **HTMX)
@@ -147,7 +197,7 @@ def test_a_stale_edit_is_refused_with_the_current_values(logged_in_client, user,
 
 def test_a_retried_edit_whose_answer_was_lost_succeeds(logged_in_client, user, workout, squat):
     log(logged_in_client, workout, squat, 1, reps=5, weight="100")
-    action, fields = edit_form(page(logged_in_client, workout), squat, 1)
+    action, fields = open_edit(logged_in_client, page(logged_in_client, workout), squat, 1)
     edit = fields | {"reps": "6"}
     logged_in_client.post(action, edit, **HTMX)
 
@@ -316,7 +366,7 @@ def test_edits_and_deletes_recompute_the_records(logged_in_client, user, workout
         return record.exercise_session_id, record.value
 
     assert set_volume() == (first.pk, Decimal(500))
-    action, fields = edit_form(page(logged_in_client, workout), squat, 1)
+    action, fields = open_edit(logged_in_client, page(logged_in_client, workout), squat, 1)
     edited = logged_in_client.post(action, fields | {"weight": "80"}, **HTMX).content.decode()
     assert set_volume() == (second.pk, Decimal(450))
     assert "New record" not in edited

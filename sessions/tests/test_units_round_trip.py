@@ -12,7 +12,7 @@ from allworkouts.units import KG_PER_LB
 from allworkouts.users.models import UnitSystem
 from plans.tests.factories import WorkoutExerciseFactory
 from sessions.services import MAX_WEIGHT_KG
-from sessions.tests.workout_pages import HTMX, edit_form, log_data, sets_of, start, text
+from sessions.tests.workout_pages import HTMX, log_data, open_edit, sets_of, start, text
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def log_and_read_back(client, user, workout, slot, typed: str) -> tuple[Decimal,
     url = reverse("workout_set_log", args=[workout.pk, slot.pk])
     answer = client.post(url, log_data(slot, 1, weight=typed), **HTMX).content.decode()
     (logged,) = sets_of(user, workout)
-    _action, fields = edit_form(answer, slot, 1)
+    _action, fields = open_edit(client, answer, slot, 1)
     client.post(reverse("workout_set_delete", args=[workout.pk, logged.pk]), **HTMX)
     return logged.weight, fields["weight"], text(answer)
 

@@ -12,7 +12,7 @@ from plans.tests.factories import WorkoutExerciseFactory, WorkoutPlanFactory
 from records.models import PersonalRecord
 from sessions.models import ExerciseSession, SessionStatus, WorkoutSession
 from sessions.tests.history_data import article_ids, days_ago, past_workout
-from sessions.tests.workout_pages import HTMX, edit_form, headers, row_html, row_id, text
+from sessions.tests.workout_pages import HTMX, headers, open_edit, row_html, row_id, text
 
 pytestmark = pytest.mark.django_db
 
@@ -151,7 +151,7 @@ def test_a_set_is_corrected_in_place_and_the_records_follow(
 ):
     bench = push_day["bench"]
     first, second, _ = set_ids(user, finished)
-    action, fields = edit_form(detail(logged_in_client, finished), bench, 2)
+    action, fields = open_edit(logged_in_client, detail(logged_in_client, finished), bench, 2)
     assert action == reverse("workout_detail_set_update", args=[finished.pk, second])
 
     response = logged_in_client.post(action, fields | {"reps": "3"}, **HTMX)
@@ -176,7 +176,7 @@ def test_without_javascript_a_correction_returns_to_the_row(
     logged_in_client, user, push_day, finished
 ):
     bench = push_day["bench"]
-    action, fields = edit_form(detail(logged_in_client, finished), bench, 1)
+    action, fields = open_edit(logged_in_client, detail(logged_in_client, finished), bench, 1)
 
     response = logged_in_client.post(action, fields | {"weight": "102.5"})
 
@@ -190,7 +190,7 @@ def test_a_bad_correction_keeps_what_was_typed_beside_its_error(
     logged_in_client, user, push_day, finished, htmx
 ):
     bench = push_day["bench"]
-    action, fields = edit_form(detail(logged_in_client, finished), bench, 1)
+    action, fields = open_edit(logged_in_client, detail(logged_in_client, finished), bench, 1)
 
     response = logged_in_client.post(action, fields | {"reps": "500"}, **headers(htmx))
 
@@ -208,7 +208,7 @@ def test_a_correction_from_an_old_page_is_refused_with_the_current_values(
     logged_in_client, user, push_day, finished
 ):
     bench = push_day["bench"]
-    action, fields = edit_form(detail(logged_in_client, finished), bench, 1)
+    action, fields = open_edit(logged_in_client, detail(logged_in_client, finished), bench, 1)
     logged_in_client.post(action, fields | {"reps": "4"}, **HTMX)
 
     response = logged_in_client.post(action, fields | {"reps": "6"}, **HTMX)
@@ -332,7 +332,7 @@ def read_back_urls(workout_id: int, set_id: int, deleted_id: int):
     """(url, the methods it answers, POST data valid for the owner)."""
     return [
         (reverse("workout_detail", args=[workout_id]), {"GET"}, {}),
-        (reverse("workout_detail_set_update", args=[workout_id, set_id]), {"POST"}, EDIT),
+        (reverse("workout_detail_set_update", args=[workout_id, set_id]), {"GET", "POST"}, EDIT),
         (reverse("workout_detail_set_delete", args=[workout_id, set_id]), {"POST"}, {}),
         (reverse("workout_detail_delete", args=[workout_id]), {"POST"}, {}),
         (reverse("workout_restore", args=[deleted_id]), {"POST"}, {}),
@@ -368,11 +368,17 @@ def test_my_set_under_another_of_my_workouts_or_a_deleted_one_answers_404(
     for name in ("workout_detail_set_update", "workout_detail_set_delete"):
         url = reverse(name, args=[other.pk, first])
         assert logged_in_client.post(url, EDIT, **HTMX).status_code == 404, url
+    opening = reverse("workout_detail_set_update", args=[other.pk, first])
+    assert logged_in_client.get(opening, **HTMX).status_code == 404
+    assert logged_in_client.get(opening).status_code == 404
 
     logged_in_client.post(reverse("workout_detail_delete", args=[finished.pk]))
     for name in ("workout_detail_set_update", "workout_detail_set_delete"):
         url = reverse(name, args=[finished.pk, first])
         assert logged_in_client.post(url, EDIT, **HTMX).status_code == 404, url
+    opening = reverse("workout_detail_set_update", args=[finished.pk, first])
+    assert logged_in_client.get(opening, **HTMX).status_code == 404
+    assert logged_in_client.get(opening).status_code == 404
     assert (
         logged_in_client.post(reverse("workout_detail_delete", args=[finished.pk])).status_code
         == 404

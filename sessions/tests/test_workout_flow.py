@@ -14,8 +14,8 @@ from records.models import PersonalRecord
 from sessions.models import SessionStatus, WorkoutSession
 from sessions.tests.workout_pages import (
     HTMX,
-    edit_form,
     log,
+    open_edit,
     page,
     row_html,
     row_id,
@@ -84,8 +84,8 @@ def test_a_workout_from_start_to_finish_with_htmx(logged_in_client, user, push_d
     second = log(client, workout, bench, 2)
     assert "80 kg x 8" in text(second.content.decode())
 
-    # Edit the first set in place.
-    action, fields = edit_form(page(client, workout), bench, 1)
+    # Edit the first set in place: Edit opens its form, Save sends it.
+    action, fields = open_edit(client, page(client, workout), bench, 1)
     edited = client.post(action, fields | {"reps": "10", "weight": "82.5"}, **HTMX)
     assert edited.status_code == 200
     assert "82.5 kg x 10" in text(edited.content.decode())
@@ -161,7 +161,7 @@ def test_a_workout_without_javascript(logged_in_client, user, push_day):
     assert logged["Location"] == f"{workout_url}#{row_id(bench, 1)}"
     assert "HX-Request" in logged["Vary"]
 
-    action, fields = edit_form(page(client, workout), bench, 1)
+    action, fields = open_edit(client, page(client, workout), bench, 1, htmx=False)
     assert client.post(action, fields | {"reps": "6"}).status_code == 302
 
     add = client.post(reverse("workout_set_add", args=[workout.pk, bench.pk]))
@@ -235,10 +235,9 @@ def test_a_finished_workout_refuses_changes(logged_in_client, user, push_day):
     bench = push_day["bench"]
     workout = start(logged_in_client, push_day["plan"])
     log(logged_in_client, workout, bench, 1)
-    html = page(logged_in_client, workout)
+    action, fields = open_edit(logged_in_client, page(logged_in_client, workout), bench, 1)
     logged_in_client.post(reverse("workout_finish", args=[workout.pk]), {"status": "completed"})
     (logged,) = sets_of(user, workout)
-    action, fields = edit_form(html, bench, 1)
 
     for url, data in [
         (reverse("workout_set_log", args=[workout.pk, bench.pk]), {}),

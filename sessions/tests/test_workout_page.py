@@ -41,6 +41,9 @@ WORKOUT_PAGE_QUERIES = 13
 # message, in the request's transaction (BEGIN and COMMIT count here); then the web session
 # saved without the workout's page state, in a transaction of its own.
 FINISH_QUERIES = 11
+# Opening a logged set's edit form: the same three, then the set with its slot, exercise and
+# workout, and its records; BEGIN and COMMIT count.
+OPEN_EDIT_QUERIES = 7
 
 
 def past_workout(user, plan, *, days_ago: int, deleted=False, **sets_by_exercise):
@@ -287,6 +290,26 @@ def test_finishing_runs_a_fixed_number_of_queries(
 
     assert response.status_code == 302
     assert "Workout finished: 4 sets logged." in text(page(logged_in_client, workout))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_opening_a_set_for_edit_runs_a_fixed_number_of_queries(
+    logged_in_client, long_history, gym, django_assert_num_queries
+):
+    plan, slots = long_history
+    workout = start(logged_in_client, plan)
+    for slot in slots[:4]:
+        log(logged_in_client, workout, slot, 1, weight="100")
+    with as_user(workout.user):
+        logged = ExerciseSession.objects.get(workout_session=workout, workout_exercise=slots[2])
+
+    with django_assert_num_queries(OPEN_EDIT_QUERIES):
+        response = logged_in_client.get(
+            reverse("workout_set_update", args=[workout.pk, logged.pk]), **HTMX
+        )
+
+    assert 'name="version"' in response.content.decode()
+    assert "New record" in text(response.content.decode())
 
 
 def test_an_exercise_taken_out_of_the_plan_keeps_the_sets_this_workout_logged(

@@ -68,12 +68,28 @@ def log_form(html: str, slot, number: int) -> dict:
 
 
 def edit_form(html: str, slot, number: int) -> tuple[str, dict]:
+    """The action and fields of a logged row's edit form, open in `html`."""
     (form,) = [
         f
         for f in forms_in(html, row_id(slot, number))
         if "/sets/" in f["action"] and "version" in f["fields"]
     ]
     return form["action"], dict(form["fields"])
+
+
+def open_edit(client, html: str, slot, number: int, *, htmx=True) -> tuple[str, dict]:
+    """Tap a logged row's Edit link in `html` (as htmx does, or following the plain link) and
+    read the form it opens."""
+    link = re.search(
+        r'<a class="set-edit-open" href="([^"#]*)#[^"]*" hx-get="([^"]+)"',
+        row_html(html, slot, number),
+    )
+    assert link, f"no Edit link in row {row_id(slot, number)}"
+    plain, htmx_url = link.groups()
+    assert plain == htmx_url
+    opened = client.get(htmx_url, **headers(htmx))
+    assert opened.status_code == 200
+    return edit_form(opened.content.decode(), slot, number)
 
 
 def row_html(html: str, slot, number: int) -> str:
